@@ -1,0 +1,80 @@
+# One entry point for everything: each target installs what it needs on first use.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+WORK := $(CURDIR)/.work
+# ansible-test only runs inside .../ansible_collections/<ns>/<name>/, so tests run in a copy there.
+COLLECTIONS := $(WORK)/collections
+TREE := $(COLLECTIONS)/ansible_collections/msp/connectwise
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_NOCOLOR := 1
+# Keep tool caches and molecule's collection copy out of the user's home directory.
+TOOL_HOME := $(WORK)/home
+
+.PHONY: help venv tree demo test lint sanity units integration simulator-tests molecule galaxy bench clean sim
+
+help:
+	@echo "make demo   - onboard simulated ConnectWise tenants end to end (installs what it needs)"
+	@echo "make test   - everything CI checks: lint, sanity, units, simulator, integration, molecule, galaxy"
+	@echo "make lint | sanity | units | simulator-tests | integration | molecule | galaxy | bench | sim"
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements/dev.txt $(wildcard simulator/pyproject.toml)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	if [ -f simulator/pyproject.toml ]; then \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e simulator; fi
+	touch $@
+
+tree: venv
+	$(BIN)/python scripts/sync_collection_tree.py $(TREE)
+
+# ansible-test downloads a pip bootstrap script from a host outside the package registries;
+# install the project's offline stand-in under the name it looks for.
+$(TOOL_HOME)/.pip-bootstrap: scripts/get_pip_offline.py venv
+	version=$$($(BIN)/python -c "import inspect, re; import ansible_test._internal.python_requirements as r; \
+	  print(re.search(r\"pip='([0-9.]+)'\", inspect.getsource(r.get_venv_packages)).group(1))"); \
+	mkdir -p $(TOOL_HOME)/.ansible/test/cache; \
+	cp scripts/get_pip_offline.py $(TOOL_HOME)/.ansible/test/cache/get_pip_$${version//./_}.py
+	touch $@
+
+lint: venv
+	ansible-lint --offline
+
+sanity: tree $(TOOL_HOME)/.pip-bootstrap
+	cd $(TREE) && HOME=$(TOOL_HOME) ansible-test sanity --python 3.11 --local --color no
+
+units: tree $(TOOL_HOME)/.pip-bootstrap
+	cd $(TREE) && HOME=$(TOOL_HOME) ansible-test units --python 3.11 --venv --color no
+
+simulator-tests: venv
+	$(BIN)/python -m pytest -q -p no:cacheprovider simulator/tests
+
+integration: tree
+	$(BIN)/python scripts/run_integration.py --tree $(TREE)
+
+molecule: tree
+	cd $(TREE) && HOME=$(TOOL_HOME) molecule test --all
+
+galaxy: tree
+	$(BIN)/python scripts/galaxy_check.py --tree $(TREE) --work $(WORK)/galaxy
+
+test: lint sanity units simulator-tests integration molecule galaxy
+	@echo "make test: all checks passed"
+
+demo: venv
+	$(BIN)/python scripts/demo.py --work $(WORK)/demo
+
+sim: venv
+	$(BIN)/python -m cwsim --host 127.0.0.1 --port 8443
+
+bench: venv
+	$(BIN)/python simulator/bench/bench_simulator.py
+
+clean:
+	rm -rf $(WORK) .ansible collections tests/output
