@@ -1,0 +1,473 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the msp.connectwise collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""ConnectWise Manage REST client.
+
+This module is internal to msp.connectwise: its names may change in any release and it is not
+meant for use outside the collection.
+
+One request helper owns the site, codebase discovery, API version pinning, authentication,
+the clientId header, TLS, timeouts, paging, retries and the translation of every failure into
+one clear sentence that never contains a secret.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type  # pylint: disable=invalid-name
+
+import json
+import re
+
+try:
+    from urllib.parse import urlsplit, quote
+except ImportError:  # pragma: no cover - Python 2 is not supported, the import only keeps compile happy
+    from urlparse import urlsplit  # type: ignore  # pylint: disable=import-error
+    from urllib import quote  # type: ignore  # pylint: disable=import-error,no-name-in-module
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - exercised only where requests is missing
+    requests = None
+    HTTPAdapter = object
+    Retry = object
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = exc
+
+API_PREFIX = "apis/3.0"
+DEFAULT_CODEBASE = "v4_6_release/"
+PAGE_SIZE = 1000
+MEDIA_TYPE = "application/vnd.connectwise.com+json"
+
+# ConnectWise cloud UI hosts and the API hosts that serve them.
+CLOUD_API_HOSTS = {
+    "na.myconnectwise.net": "api-na.myconnectwise.net",
+    "eu.myconnectwise.net": "api-eu.myconnectwise.net",
+    "au.myconnectwise.net": "api-au.myconnectwise.net",
+    "aus.myconnectwise.net": "api-aus.myconnectwise.net",
+    "za.myconnectwise.net": "api-za.myconnectwise.net",
+    "staging.connectwisedev.com": "api-staging.connectwisedev.com",
+}
+
+RETRY_STATUSES = (429, 502, 503, 504)
+# POST is left out on purpose: a create must never be repeated blindly (see CWClient.create).
+RETRY_METHODS = frozenset(["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"])
+BACKOFF_FACTOR = 0.5
+BACKOFF_MAX = 20.0
+BACKOFF_JITTER = 0.25
+
+VERB_BY_METHOD = {"GET": "inquire", "HEAD": "inquire", "POST": "add", "PUT": "edit", "PATCH": "edit", "DELETE": "delete"}
+
+_FIELD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(/[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
+class CWError(Exception):
+    """A ConnectWise call failed; ``str(error)`` is one sentence that is safe to show."""
+
+    def __init__(self, message, status=None, body=None, url=None, method=None, ambiguous=False):
+        super(CWError, self).__init__(message)
+        self.message = message
+        self.status = status
+        self.body = body
+        self.url = url
+        self.method = method
+        # True when a write may or may not have reached the server (lost answer, 5xx, read timeout).
+        self.ambiguous = ambiguous
+
+    @property
+    def unsupported(self):
+        """The server does not offer this route or verb (an undocumented endpoint is absent)."""
+        return self.status in (404, 405)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pure helpers (unit tested)
+# ---------------------------------------------------------------------------------------------
+
+def normalize_site(site):
+    """Return the base URL (scheme://host[:port][/prefix]) and a codebase found in the URL, if any.
+
+    ``na.myconnectwise.net`` becomes ``https://api-na.myconnectwise.net``; an ``api-`` host, an
+    on-premises host name, or a full URL (for example ``http://127.0.0.1:8080``) is used as given.
+    A full URL that already points into ``.../apis/3.0`` yields the codebase it contains.
+    """
+    if site is None or not str(site).strip():
+        raise CWError("The ConnectWise site is empty; set site (or CW_MANAGE_SITE) to a host such as na.myconnectwise.net.")
+    site = str(site).strip()
+    if "://" not in site:
+        host = site.strip("/").lower()
+        if "/" in host or " " in host:
+            raise CWError("The ConnectWise site %r is neither a host name nor a URL." % site)
+        host = CLOUD_API_HOSTS.get(host, host)
+        return "https://%s" % host, None
+    parts = urlsplit(site)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise CWError("The ConnectWise site %r is not an http(s) URL." % site)
+    path = parts.path.strip("/")
+    codebase = None
+    marker = path.lower().find(API_PREFIX)
+    if marker >= 0:
+        codebase = path[:marker].strip("/")
+        codebase = codebase + "/" if codebase else ""
+        path = ""
+    base = "%s://%s" % (parts.scheme, parts.netloc)
+    if path:
+        base += "/" + path
+    return base, codebase
+
+
+def normalize_codebase(codebase):
+    """``v4_6_release`` and ``/v4_6_release/`` both become ``v4_6_release/``."""
+    codebase = (codebase or "").strip().strip("/")
+    return codebase + "/" if codebase else ""
+
+
+def is_cloud(base_url):
+    host = (urlsplit(base_url).hostname or "").lower()
+    return host in CLOUD_API_HOSTS.values() or host.endswith(".myconnectwise.net") or host.endswith(".connectwisedev.com")
+
+
+def accept_header(api_version):
+    if api_version:
+        return "%s; version=%s" % (MEDIA_TYPE, api_version)
+    return "%s, application/json" % MEDIA_TYPE
+
+
+def quote_value(value):
+    """Render one literal for a ConnectWise ``conditions`` expression."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    text = str(value)
+    return '"%s"' % text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def condition(field, value, operator="="):
+    """One ``field operator literal`` term; ``in`` takes a list."""
+    if not _FIELD_RE.match(field or ""):
+        raise ValueError("invalid conditions field name %r" % (field,))
+    operator = operator.strip()
+    if operator.lower() not in ("=", "!=", "<", "<=", ">", ">=", "contains", "like", "in", "not in"):
+        raise ValueError("invalid conditions operator %r" % (operator,))
+    if operator.lower() in ("in", "not in"):
+        values = list(value)
+        if not values:
+            raise ValueError("an 'in' condition needs at least one value")
+        return "%s %s (%s)" % (field, operator, ",".join(quote_value(v) for v in values))
+    return "%s %s %s" % (field, operator, quote_value(value))
+
+
+def conditions(*terms, **equals):
+    """Join terms (strings from :func:`condition`) and ``field=value`` equality pairs with ``and``."""
+    parts = list(terms)
+    for field in sorted(equals):
+        parts.append(condition(field.replace("__", "/"), equals[field]))
+    return " and ".join(parts)
+
+
+def parse_error_body(text):
+    """Return (code, message, [field errors]) from a CW error body, tolerating anything."""
+    try:
+        body = json.loads(text) if text else None
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        snippet = (text or "").strip().replace("\n", " ")
+        return None, snippet[:200] or None, []
+    errors = []
+    for item in body.get("errors") or []:
+        if isinstance(item, dict):
+            errors.append(item)
+    return body.get("code"), body.get("message"), errors
+
+
+def describe_field_errors(errors):
+    parts = []
+    for item in errors:
+        field = item.get("field") or item.get("resource") or "?"
+        text = item.get("message") or item.get("code") or "invalid"
+        code = item.get("code")
+        if code and code not in text:
+            text = "%s (%s)" % (text, code)
+        parts.append("%s: %s" % (field, text))
+    return "; ".join(parts)
+
+
+def error_message(status, method, url, text, company=None, site=None, public_key=None, retries=None):
+    """Turn an HTTP failure into one sentence. Never given the private key, so it cannot leak it."""
+    code, message, errors = parse_error_body(text)
+    detail = message or code or "no details"
+    where = "%s %s" % (method, url)
+    if status == 401:
+        return ("ConnectWise rejected the credentials (401) for company %r, public key %r at site %s: %s. "
+                "Check company_id, public_key/private_key (or that the key was not deleted or its member deactivated) "
+                "and client_id." % (company, public_key, site, detail))
+    if status == 403:
+        verb = VERB_BY_METHOD.get(method, method.lower())
+        return ("The API member behind public key %r is not allowed to %s (%s needs the %s level on the module "
+                "function that owns it) (403): %s" % (public_key, where, method, verb, detail))
+    if status == 404:
+        return "ConnectWise answered 404 Not Found for %s: %s" % (where, detail)
+    if status == 405:
+        return "ConnectWise does not allow %s (405 Method Not Allowed): %s" % (where, detail)
+    if status == 400:
+        fields = describe_field_errors(errors)
+        return "ConnectWise rejected %s (400 %s): %s%s" % (where, code or "Bad Request", detail, (" [" + fields + "]") if fields else "")
+    if status == 409:
+        return "ConnectWise reported a conflict for %s (409): %s" % (where, detail)
+    if status == 429:
+        return "ConnectWise kept rate-limiting %s (429) after %s retries: %s" % (where, retries, detail)
+    if status is not None and status >= 500:
+        return "ConnectWise failed on %s with HTTP %s after %s retries: %s" % (where, status, retries, detail)
+    return "ConnectWise answered HTTP %s for %s: %s" % (status, where, detail)
+
+
+def next_link(response):
+    link = response.links.get("next") if response is not None else None
+    return link.get("url") if link else None
+
+
+class _Retry(Retry):  # pylint: disable=too-few-public-methods
+    """urllib3 Retry that also repeats a POST answered with 429: the server refused it unprocessed."""
+
+    def is_retry(self, method, status_code, has_retry_after=False):
+        if method and method.upper() == "POST" and status_code == 429:
+            return bool(self.total) and self.status != 0
+        return super(_Retry, self).is_retry(method, status_code, has_retry_after=has_retry_after)
+
+
+def build_retry(retries):
+    """The retry policy: 429 (honouring Retry-After) and 502/503/504, connect errors, capped
+    exponential backoff with jitter; never a POST, except after a 429."""
+    kwargs = dict(
+        total=retries,
+        connect=retries,
+        read=retries,
+        status=retries,
+        other=0,
+        redirect=0,
+        status_forcelist=RETRY_STATUSES,
+        allowed_methods=RETRY_METHODS,
+        backoff_factor=BACKOFF_FACTOR,
+        respect_retry_after_header=True,
+        raise_on_status=False,
+        raise_on_redirect=False,
+    )
+    try:
+        return _Retry(backoff_max=BACKOFF_MAX, backoff_jitter=BACKOFF_JITTER, **kwargs)
+    except TypeError:  # urllib3 1.x: no jitter, fixed cap of 120 s
+        return _Retry(**kwargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# The client
+# ---------------------------------------------------------------------------------------------
+
+class CWClient:
+    """One ConnectWise tenant as seen through one key pair."""
+
+    def __init__(self, site, company_id, public_key, private_key, client_id, codebase=None, api_version=None,
+                 validate_certs=True, ca_path=None, timeout=30, retries=3, session=None):
+        if not HAS_REQUESTS:
+            raise CWError("The Python library 'requests' is required on the host that runs this module: %s" % REQUESTS_IMPORT_ERROR)
+        self.base_url, url_codebase = normalize_site(site)
+        self.site = site
+        self.company_id = company_id
+        self.public_key = public_key
+        self.client_id = client_id
+        self.api_version = api_version
+        self.timeout = timeout
+        self.retries = retries
+        self._codebase = normalize_codebase(codebase) if codebase else url_codebase
+        self.requests_made = 0
+        self.session = session or requests.Session()
+        adapter = HTTPAdapter(max_retries=build_retry(retries))
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.session.trust_env = False
+        self.session.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
+        self.session.auth = ("%s+%s" % (company_id, public_key), private_key or "")
+        self.session.headers.update({"Accept": accept_header(api_version), "Content-Type": "application/json"})
+        if client_id:
+            self.session.headers["clientId"] = client_id
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _send(self, method, url, auth=True, **kwargs):
+        kwargs.setdefault("timeout", self.timeout)
+        if not auth:
+            kwargs["auth"] = None
+        self.requests_made += 1
+        try:
+            return self.session.request(method, url, **kwargs)
+        except requests.exceptions.SSLError as exc:
+            raise CWError("TLS verification failed for %s %s (%s); set ca_path to the CA bundle that signed the server "
+                          "certificate, or validate_certs=false for a test server." % (method, url, _reason(exc)), method=method, url=url)
+        except requests.exceptions.Timeout as exc:
+            connect = isinstance(exc, requests.exceptions.ConnectTimeout)
+            raise CWError("ConnectWise did not answer %s %s within %s seconds%s." % (
+                method, url, self.timeout, "" if connect else " (raise timeout if the server is slow)"),
+                method=method, url=url, ambiguous=not connect)
+        except requests.exceptions.RetryError as exc:
+            raise CWError("ConnectWise kept failing %s %s after %s retries (%s)." % (method, url, self.retries, _reason(exc)),
+                          method=method, url=url, ambiguous=True)
+        except requests.exceptions.ConnectionError as exc:
+            reason = _reason(exc)
+            refused = "refused" in reason.lower() or "resolve" in reason.lower() or "Name or service" in reason
+            raise CWError("Cannot reach ConnectWise at %s (%s %s): %s." % (self.base_url, method, url, reason),
+                          method=method, url=url, ambiguous=not refused)
+        except requests.exceptions.RequestException as exc:
+            raise CWError("The request %s %s failed: %s." % (method, url, _reason(exc)), method=method, url=url, ambiguous=True)
+
+    @property
+    def codebase(self):
+        if self._codebase is None:
+            self._codebase = self.discover_codebase()
+        return self._codebase
+
+    @property
+    def api_root(self):
+        return "%s/%s%s" % (self.base_url, self.codebase, API_PREFIX)
+
+    def discover_codebase(self):
+        """Ask ``/login/companyinfo/{company}`` for the tenant's codebase."""
+        url = "%s/login/companyinfo/%s" % (self.base_url, quote(str(self.company_id), safe=""))
+        response = self._send("GET", url, auth=False)
+        if response.status_code == 404 and not is_cloud(self.base_url):
+            return DEFAULT_CODEBASE
+        if response.status_code != 200:
+            raise CWError("Codebase discovery failed: GET %s answered HTTP %s; set codebase to skip discovery." % (url, response.status_code),
+                          status=response.status_code, url=url, method="GET")
+        try:
+            info = response.json()
+        except ValueError:
+            raise CWError("Codebase discovery failed: GET %s did not return JSON (is %s a ConnectWise site?)." % (url, self.base_url),
+                          url=url, method="GET")
+        if not info:
+            raise CWError("ConnectWise at %s does not know the company id %r (companyinfo returned nothing); check company_id and site."
+                          % (self.base_url, self.company_id), status=404, url=url, method="GET")
+        codebase = info.get("Codebase") or info.get("codebase")
+        return normalize_codebase(codebase) or DEFAULT_CODEBASE
+
+    def url(self, path):
+        if path.startswith("http://") or path.startswith("https://"):
+            return path
+        return "%s/%s" % (self.api_root, path.lstrip("/"))
+
+    def request(self, method, path, params=None, body=None, expect=None, auth=True):
+        """Send one request; return the decoded JSON (None for 204). Raises CWError otherwise."""
+        method = method.upper()
+        url = self.url(path)
+        kwargs = {}
+        if params:
+            kwargs["params"] = params
+        if body is not None:
+            kwargs["data"] = json.dumps(body)
+        response = self._send(method, url, auth=auth, **kwargs)
+        return self._decode(method, response, expect)
+
+    def _decode(self, method, response, expect=None):
+        status = response.status_code
+        ok = expect if expect is not None else (200, 201, 202, 204)
+        if status not in ok:
+            shown = response.url.split("?", 1)[0]
+            raise CWError(error_message(status, method, shown, response.text, company=self.company_id, site=self.base_url,
+                                        public_key=self.public_key, retries=self.retries),
+                          status=status, body=response.text, url=shown, method=method,
+                          ambiguous=(method == "POST" and status >= 500))
+        if status == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise CWError("ConnectWise answered %s %s with something that is not JSON." % (method, response.url.split("?", 1)[0]),
+                          status=status, url=response.url, method=method)
+
+    # -- conveniences ----------------------------------------------------------------------
+
+    def get(self, path, params=None):
+        return self.request("GET", path, params=params)
+
+    def get_or_none(self, path, params=None):
+        try:
+            return self.get(path, params=params)
+        except CWError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    def list(self, path, conditions_=None, fields=None, order_by=None, limit=None):
+        """All rows of a list endpoint, following ``Link: rel=next`` with pageSize 1000."""
+        params = {"pageSize": min(PAGE_SIZE, limit) if limit else PAGE_SIZE}
+        if conditions_:
+            params["conditions"] = conditions_
+        if fields:
+            params["fields"] = ",".join(fields)
+        if order_by:
+            params["orderBy"] = order_by
+        url = self.url(path)
+        rows = []
+        while url:
+            response = self._send("GET", url, params=params)
+            page = self._decode("GET", response)
+            if not isinstance(page, list):
+                raise CWError("ConnectWise answered GET %s with %s instead of a list." % (url.split("?", 1)[0], type(page).__name__),
+                              url=url, method="GET")
+            rows.extend(page)
+            if limit and len(rows) >= limit:
+                return rows[:limit]
+            url = next_link(response)
+            params = None  # the next link carries the query
+        return rows
+
+    def find_one(self, path, conditions_):
+        rows = self.list(path, conditions_=conditions_, limit=2)
+        return rows[0] if rows else None
+
+    def post(self, path, body):
+        return self.request("POST", path, body=body)
+
+    def patch(self, path, operations):
+        return self.request("PATCH", path, body=operations)
+
+    def put(self, path, body):
+        return self.request("PUT", path, body=body)
+
+    def delete(self, path):
+        return self.request("DELETE", path)
+
+    def create(self, path, body, lookup=None, attempts=2):
+        """POST a new object. After an ambiguous failure (the answer was lost or a 5xx came back), call
+        ``lookup()`` before posting again, so a create that did reach the server is never repeated."""
+        last = None
+        for _attempt in range(max(1, attempts)):
+            try:
+                return self.post(path, body)
+            except CWError as exc:
+                if not exc.ambiguous or lookup is None:
+                    raise
+                last = exc
+                found = lookup()
+                if found is not None:
+                    return found
+        raise last
+
+
+def _reason(exc):
+    """The innermost readable reason of a requests/urllib3 exception, without URLs' credentials."""
+    seen = exc
+    for _depth in range(6):
+        inner = getattr(seen, "reason", None) or (seen.args[0] if getattr(seen, "args", None) else None)
+        if inner is None or inner is seen or isinstance(inner, str):
+            break
+        seen = inner
+    text = str(seen)
+    text = re.sub(r"<urllib3\.[^>]*>: ", "", text)
+    text = re.sub(r"HTTPS?ConnectionPool\([^)]*\): ", "", text)
+    return text.strip() or exc.__class__.__name__

@@ -1,0 +1,78 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the msp.connectwise collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""API members and their keys: lookups shared by the key modules.
+
+This module is internal to msp.connectwise: its names may change in any release and it is not
+meant for use outside the collection.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type  # pylint: disable=invalid-name
+
+from ansible_collections.msp.connectwise.plugins.module_utils._client import CWError, condition
+
+MEMBERS = "system/apiMembers"
+
+UI_STEPS = ("In ConnectWise open System > Members > API Members, open {member!r}, go to the API Keys tab, click +, "
+            "enter the description {description!r} and click Save (not Save and Close) so the private key stays on screen; "
+            "then run the task again with adopt_public_key and adopt_private_key set to the new pair.")
+
+
+def keys_path(member_id):
+    return "%s/%s/apiKeys" % (MEMBERS, member_id)
+
+
+def find_member(client, member):
+    """The API member named by identifier or id; CWError when it does not exist."""
+    text = str(member).strip()
+    if not text:
+        raise CWError("member must name an API member by identifier or id.")
+    if text.isdigit():
+        row = client.get_or_none("%s/%s" % (MEMBERS, text))
+    else:
+        row = client.find_one(MEMBERS, condition("identifier", text))
+    if row is None:
+        raise CWError("There is no API member %r in company %r." % (text, client.company_id))
+    return row
+
+
+def key_meta(row):
+    """Key metadata that is safe to return: never the private key."""
+    out = dict((k, v) for k, v in row.items() if k.lower() not in ("privatekey", "private_key", "_info"))
+    info = row.get("_info") or {}
+    for name in ("dateEntered", "enteredBy", "lastUpdated"):
+        if name in info:
+            out[name] = info[name]
+    return out
+
+
+def list_keys(client, member_id, description=None):
+    """Keys of a member (optionally with one description), or None when the server has no key endpoint."""
+    try:
+        rows = client.list(keys_path(member_id), conditions_=condition("description", description) if description else None)
+    except CWError as exc:
+        if exc.unsupported:
+            return None
+        raise
+    if description:
+        rows = [r for r in rows if str(r.get("description") or "").lower() == description.lower()]
+    return rows
+
+
+def member_of(rows):
+    """The member reference carried by ``/system/mySecurity`` rows, if any."""
+    for row in rows or []:
+        member = row.get("member")
+        if isinstance(member, dict) and (member.get("id") or member.get("identifier")):
+            return member
+    return None
+
+
+def same_member(reference, member):
+    if reference is None or member is None:
+        return False
+    if reference.get("id") is not None and member.get("id") is not None:
+        return reference.get("id") == member.get("id")
+    return str(reference.get("identifier") or "").lower() == str(member.get("identifier") or "").lower()
