@@ -47,6 +47,10 @@ lint: venv
 	ansible-lint --offline
 
 sanity: tree $(TOOL_HOME)/.pip-bootstrap
+	@# ansible-test's shellcheck test needs the binary; without it the test is skipped with a warning.
+	command -v shellcheck >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null; } || \
+	  echo "shellcheck is not installed and cannot be installed here: ansible-test will skip its shell checks"
 	cd $(TREE) && HOME=$(TOOL_HOME) ansible-test sanity --python 3.11 --local --color no
 
 units: tree $(TOOL_HOME)/.pip-bootstrap
