@@ -35,7 +35,7 @@ description:
   - This runs on the controller only. It takes no ConnectWise connection options and is not part of the
     C(msp.connectwise.connectwise) action group.
 author:
-  - msp.connectwise maintainers
+  - msp.connectwise maintainers (!UNKNOWN)
 options:
   path:
     description:

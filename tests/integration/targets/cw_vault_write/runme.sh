@@ -60,7 +60,7 @@ assert_no_plaintext() {
 
 echo "== --vault-password-file: create, header 1.1, mode 0600, dirs 0700"
 play write.yml --vault-password-file "${work}/default.pw" -e "vault_file=${file}"
-head -n1 "${file}" | grep -qx '\$ANSIBLE_VAULT;1.1;AES256'
+[ "$(head -n1 "${file}")" = "\$ANSIBLE_VAULT;1.1;AES256" ]
 [ "$(file_mode "${file}")" = "600" ]
 [ "$(file_mode "$(dirname "${file}")")" = "700" ]
 [ "$(file_mode "${work}/inventory/host_vars")" = "700" ]
@@ -122,7 +122,7 @@ expect_fail 'Several vault ids are loaded (dev, prod)' write.yml \
 echo "== vault_id picks one: header 1.2 with the label"
 play write.yml --vault-id "dev@${work}/dev.pw" --vault-id "prod@${work}/prod.pw" \
     -e "vault_file=${prod_file}" -e target_vault_id=prod
-head -n1 "${prod_file}" | grep -qx '\$ANSIBLE_VAULT;1.2;AES256;prod'
+[ "$(head -n1 "${prod_file}")" = "\$ANSIBLE_VAULT;1.2;AES256;prod" ]
 ansible-vault view --vault-id "prod@${work}/prod.pw" "${prod_file}" | grep -qF "${CW_MARKER}"
 if ansible-vault view --vault-id "dev@${work}/dev.pw" "${prod_file}" > /dev/null 2>&1; then
     echo "FAIL: the dev secret decrypted the prod file"

@@ -335,8 +335,8 @@ def test_tagged_and_vaulted_values_are_stored_as_plain_text(tmp_path, monkeypatc
     monkeypatch.setattr(VaultSecretsContext, '_current', VaultSecretsContext(secrets))
     inline = VaultLib(secrets).encrypt(MARKER, secret=PW_DEFAULT).decode()
     loaded = make_loader(secrets).load('vaulted: !vault |\n  %s\nplain: text\n' % inline.replace('\n', '\n  '))
-    assert type(loaded['vaulted']).__name__ == 'EncryptedString'
-    assert type(loaded['plain']) is not str, 'the loader hands out tagged str subclasses'
+    assert loaded['vaulted'].__class__.__name__ == 'EncryptedString'
+    assert loaded['plain'].__class__ is not str, 'the loader hands out tagged str subclasses'
 
     target = tmp_path / 'v.yml'
     values = {'vaulted': loaded['vaulted'], 'plain': loaded['plain'], 'trusted': trust_as_template('tpl'),
@@ -364,8 +364,8 @@ def test_to_builtin_returns_exact_builtin_types():
     converted = cw_vault_write.to_builtin({trust_as_template('k'): [trust_as_template('v'), 1, 2.5, True, None]}, 'values')
     assert converted == {'k': ['v', 1, 2.5, True, None]}
     key = list(converted)[0]
-    assert type(key) is str
-    assert [type(item) for item in converted['k']] == [str, int, float, bool, type(None)]
+    assert key.__class__ is str
+    assert [item.__class__ for item in converted['k']] == [str, int, float, bool, type(None)]
 
 
 # --- absent ---------------------------------------------------------------------------------------
