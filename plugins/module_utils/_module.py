@@ -167,6 +167,7 @@ class CWModule(AnsibleModule):
         self.writes = []
         self._before = {}
         self._after = {}
+        self._recorded = False
 
     # -- connection -------------------------------------------------------------------------
 
@@ -239,6 +240,7 @@ class CWModule(AnsibleModule):
     # -- results ----------------------------------------------------------------------------
 
     def record(self, before=None, after=None):
+        self._recorded = True
         if before is not None:
             self._before = before
         if after is not None:
@@ -248,7 +250,7 @@ class CWModule(AnsibleModule):
         result["changed"] = self.changed
         if msg:
             result["msg"] = msg
-        if self._diff:
+        if self._diff and self._recorded:
             result["diff"] = dict(before=scrub(self._before), after=scrub(self._after))
         for warning in warnings or []:
             self.warn(warning)

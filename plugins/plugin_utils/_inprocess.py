@@ -1,0 +1,97 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the msp.connectwise collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run an msp.connectwise module inside the controller process when the task targets the controller.
+
+This module is internal to msp.connectwise: its names may change in any release and it is not
+meant for use outside the collection.
+
+A shipped module costs about half a second of start-up (AnsiballZ unpacking and importing
+module_utils); these modules only talk HTTP, so when the task's connection is ``local`` the action
+builds the arguments exactly as ``_execute_module`` would, serialises them with the same module
+profile, runs the module's ``main()`` with ``basic._ANSIBLE_ARGS``/``_ANSIBLE_PROFILE`` set, captures
+what it prints and parses that with ``_parse_returned_data``, the same code that parses a shipped
+module's answer. Any other target (remote hosts, become, async) gets the ordinary shipped module.
+Set the variable ``msp_connectwise_in_process: false`` to force shipping.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import json
+import traceback
+
+from ansible.module_utils import basic
+from ansible.module_utils.common.json import Direction, get_module_encoder
+from ansible.module_utils.parsing.convert_bool import boolean
+from ansible.plugins.action import ActionBase
+from ansible.utils.vars import merge_hash
+from ansible.vars.clean import remove_internal_keys
+
+PROFILE = "legacy"  # the serialization profile of modules without metadata, which ours are
+SWITCH = "msp_connectwise_in_process"
+
+
+class InProcessModuleAction(ActionBase):
+    """Action plugin shared by every msp.connectwise module."""
+
+    _supports_check_mode = True
+    _supports_async = True
+
+    def run(self, tmp=None, task_vars=None):
+        task_vars = task_vars or {}
+        result = super().run(tmp, task_vars)
+        del tmp
+        if self.in_process_possible(task_vars):
+            return merge_hash(result, self.run_in_process(task_vars))
+        wrap_async = self._task.async_val and not self._connection.has_native_async
+        result = merge_hash(result, self._execute_module(task_vars=task_vars, wrap_async=wrap_async))
+        if not wrap_async:
+            self._remove_tmp_path(self._connection._shell.tmpdir)
+        return result
+
+    def in_process_possible(self, task_vars):
+        wanted = task_vars.get(SWITCH, True)
+        if isinstance(wanted, str) and "{" in wanted:
+            wanted = self._templar.template(wanted)
+        if not boolean(wanted, strict=False):
+            return False
+        return (self._connection.transport == "local" and not self._play_context.become
+                and not self._task.async_val and not self._task.environment)
+
+    def module_fqcn(self):
+        name = getattr(self._task, "resolved_action", None) or self._task.action
+        if name.count(".") < 2:
+            name = "msp.connectwise." + name.rsplit(".", 1)[-1]
+        return name
+
+    def run_in_process(self, task_vars):
+        module_name = self._task.action
+        module_args = self._task.args.copy()
+        self._update_module_args(module_name, module_args, task_vars)
+        encoder = get_module_encoder(PROFILE, Direction.CONTROLLER_TO_MODULE)
+        payload = json.dumps({"ANSIBLE_MODULE_ARGS": module_args}, cls=encoder).encode("utf-8")
+        namespace, collection, short = self.module_fqcn().split(".", 2)
+        code = importlib.import_module("ansible_collections.%s.%s.plugins.modules.%s" % (namespace, collection, short))
+
+        saved = (basic._ANSIBLE_ARGS, basic._ANSIBLE_PROFILE)  # pylint: disable=protected-access
+        stdout = io.StringIO()
+        rc = 0
+        try:
+            basic._ANSIBLE_ARGS, basic._ANSIBLE_PROFILE = payload, PROFILE  # pylint: disable=protected-access
+            with contextlib.redirect_stdout(stdout):
+                code.main()
+        except SystemExit as exc:
+            rc = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        except Exception as exc:  # pylint: disable=broad-except
+            return {"failed": True, "msg": "MODULE FAILURE: %s (in-process run of %s)" % (exc, self.module_fqcn()),
+                    "exception": traceback.format_exc(), "rc": 1}
+        finally:
+            basic._ANSIBLE_ARGS, basic._ANSIBLE_PROFILE = saved  # pylint: disable=protected-access
+
+        data = self._parse_returned_data({"stdout": stdout.getvalue(), "stderr": "", "rc": rc}, PROFILE)
+        data.pop("_ansible_suppress_tmpdir_delete", None)
+        remove_internal_keys(data)
+        return data
