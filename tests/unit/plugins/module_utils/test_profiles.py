@@ -72,7 +72,7 @@ def test_at_least_six_profiles_ship():
     assert len(names) >= 6, names
 
 
-@pytest.mark.parametrize('path', PROFILE_FILES, ids=lambda p: os.path.basename(p))
+@pytest.mark.parametrize('path', PROFILE_FILES, ids=os.path.basename)
 def test_every_shipped_profile_is_valid(path):
     profile = load(path)
     assert validate_profile(profile) == []
