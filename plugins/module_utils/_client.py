@@ -177,6 +177,9 @@ def parse_error_body(text):
         body = json.loads(text) if text else None
     except ValueError:
         body = None
+    else:
+        if not isinstance(body, dict):
+            return None, (body if isinstance(body, str) else None), []
     if not isinstance(body, dict):
         snippet = (text or "").strip().replace("\n", " ")
         return None, snippet[:200] or None, []
