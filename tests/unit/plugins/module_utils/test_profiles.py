@@ -12,9 +12,6 @@ import os
 import pytest
 import yaml
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.msp.connectwise.plugins.filter.cw_validate_profile import FilterModule
 from ansible_collections.msp.connectwise.plugins.module_utils._profiles import (
     permission_cells,
     validate_profile,
@@ -248,17 +245,3 @@ def test_every_error_is_one_sentence():
     for error in errors:
         assert '\n' not in error
         assert error.endswith(('.', '?'))
-
-
-# --- the filter -----------------------------------------------------------------------------------
-
-def test_filter_is_registered_and_validates():
-    filters = FilterModule().filters()
-    assert set(filters) == {'cw_validate_profile'}
-    assert filters['cw_validate_profile'](good_profile()) == []
-    assert filters['cw_validate_profile']({'name': 'x'})[0] == "The profile is missing the required key 'vendor'."
-
-
-def test_filter_refuses_nothing():
-    with pytest.raises(AnsibleFilterError, match='needs a profile mapping'):
-        FilterModule().filters()['cw_validate_profile'](None)
