@@ -231,6 +231,12 @@ ROLE_SCHEMA = {"name": (STR, 30, "r"), "roleType": (STR, 30, ""), "adminFlag": (
 
 
 class RoleResource(Resource):
+    def create(self, tenant, body, actor):
+        # a new role starts with one row per catalogue function, every level None (vendor walkthroughs)
+        record = super().create(tenant, body, actor)
+        tenant.create_role_settings(record["id"], "None")
+        return record
+
     def to_record(self, clean, existing):
         record = super().to_record(clean, existing)
         # adminFlag is the built-in role's privilege; a role created through the API never gets it
