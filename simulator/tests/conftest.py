@@ -24,6 +24,8 @@ class Server:
     def __init__(self, tmp_path, *extra, fixture=None, env=None):
         self.tmp = tmp_path
         port_file = tmp_path / "port"
+        if port_file.exists():
+            port_file.unlink()
         args = [sys.executable, "-m", "cwsim", "--host", "127.0.0.1", "--port", "0", "--port-file", str(port_file)]
         if fixture is not None:
             fixture_path = tmp_path / "tenants.json"
