@@ -37,20 +37,28 @@ def new_vault_password(work):
     return VaultLib([("default", VaultSecret(password.encode("utf-8")))])
 
 
-def create_tenants(url, tenants, work, vault, group="connectwise_tenants"):
-    """Create ``tenants`` in the simulator at ``url`` and write ``work/inventory`` for them."""
+def create_tenants(url, tenants, work, vault, group="connectwise_tenants", surface="extended", group_vars=None):
+    """Create ``tenants`` in the simulator at ``url`` and write ``work/inventory`` for them.
+
+    A tenant spec without ``surface`` gets ``surface``. Each tenant's bootstrap vault file also holds a random
+    ``cw_integrator_password`` (used when the integration role is asked to ensure the integrator login).
+    ``group_vars`` are added to the group's variables.
+    """
     hosts = {}
     for tenant in tenants:
         public_key, private_key = secrets.token_hex(8), secrets.token_hex(8)
-        operator(url, "POST", "/_sim/tenants", dict(tenant, bootstrap_public_key=public_key, bootstrap_private_key=private_key))
+        spec = dict(tenant, bootstrap_public_key=public_key, bootstrap_private_key=private_key)
+        spec.setdefault("surface", surface)
+        operator(url, "POST", "/_sim/tenants", spec)
         name = tenant["company_id"]
         hosts[name] = {"cw_site": url, "cw_company_id": name}
-        plaintext = yaml.safe_dump({"cw_bootstrap_public_key": public_key, "cw_bootstrap_private_key": private_key})
+        plaintext = yaml.safe_dump({"cw_bootstrap_public_key": public_key, "cw_bootstrap_private_key": private_key,
+                                    "cw_integrator_password": secrets.token_urlsafe(18)})
         write_private(os.path.join(work, "inventory", "host_vars", name, "bootstrap.vault.yml"), vault.encrypt(plaintext.encode("utf-8")))
     inventory = {"all": {"children": {group: {
         "hosts": hosts,
         "vars": {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}",
-                 "cw_client_id": CLIENT_ID},
+                 "cw_client_id": CLIENT_ID, **(group_vars or {})},
     }}}}
     with open(os.path.join(work, "inventory", "hosts.yml"), "w", encoding="utf-8") as handle:
         yaml.safe_dump(inventory, handle, default_flow_style=False)
