@@ -58,8 +58,8 @@ options:
     type: str
   api_version:
     description:
-      - Pin the API model version, sent as C(Accept: application/vnd.connectwise.com+json; version=<api_version>),
-        for example V(2025.1). When not set the server answers with its newest models.
+      - "Pin the API model version, sent as C(Accept: application/vnd.connectwise.com+json; version=<api_version>),
+        for example V(2025.1). When not set the server answers with its newest models."
     type: str
   validate_certs:
     description:
@@ -86,9 +86,10 @@ options:
 requirements:
   - requests (on the host that runs the module; the controller when the task runs there)
 notes:
-  - When the task runs on the controller (C(connection: local) or C(delegate_to: localhost)) the module runs inside
+  - "When the task runs on the controller (C(connection: local) or C(delegate_to: localhost)) the module runs inside
     the controller process through the collection's action plugin, which saves the module start-up cost; on any
-    other host it is shipped and run as an ordinary module. The results are the same either way.
+    other host, with C(become), C(async) or a task C(environment), it is shipped and run as an ordinary module. The
+    results are the same either way. Set the variable C(msp_connectwise_in_process=false) to always ship it."
 """
 
     ACTION_GROUP = r"""

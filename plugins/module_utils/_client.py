@@ -472,5 +472,5 @@ def _reason(exc):
         seen = inner
     text = str(seen)
     text = re.sub(r"<urllib3\.[^>]*>: ", "", text)
-    text = re.sub(r"HTTPS?ConnectionPool\([^)]*\): ", "", text)
+    text = re.sub(r"HTTPS?Connection(Pool)?\([^)]*\): ", "", text)
     return text.strip() or exc.__class__.__name__

@@ -22,7 +22,7 @@ description:
     a pair it fails with the steps to make one.
   - The member lookup uses the documented C(/system/apiMembers) endpoint.
 author:
-  - msp.connectwise maintainers
+  - msp.connectwise maintainers (!UNKNOWN)
 options:
   member:
     description:

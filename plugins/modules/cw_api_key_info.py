@@ -18,7 +18,7 @@ description:
     have. Where the server answers 404 or 405 the module does not fail; it returns RV(key_endpoint=false) and no keys.
   - The member lookup uses the documented C(/system/apiMembers) endpoint.
 author:
-  - msp.connectwise maintainers
+  - msp.connectwise maintainers (!UNKNOWN)
 options:
   member:
     description:

@@ -19,7 +19,7 @@ description:
     resolved with server-side C(conditions) queries.
   - All calls of this module use documented ConnectWise endpoints.
 author:
-  - msp.connectwise maintainers
+  - msp.connectwise maintainers (!UNKNOWN)
 options:
   identifier:
     description:

@@ -16,7 +16,7 @@ description:
     the server with C(conditions).
   - All calls of this module use documented ConnectWise endpoints.
 author:
-  - msp.connectwise maintainers
+  - msp.connectwise maintainers (!UNKNOWN)
 options:
   identifier:
     description:

@@ -22,7 +22,7 @@ description:
     System > Member Maintenance C(/system/members), System > API Reports C(/system/reports), System > Table Setup
     C(/system/locations). Other rows are compared but not probed.
 author:
-  - msp.connectwise maintainers
+  - msp.connectwise maintainers (!UNKNOWN)
 options:
   required_permissions:
     description:

@@ -17,7 +17,7 @@ description:
   - The password is write-only - ConnectWise never returns it, so it cannot be compared; see O(update_password).
   - All calls of this module use documented ConnectWise endpoints (C(/system/integratorlogins)).
 author:
-  - msp.connectwise maintainers
+  - msp.connectwise maintainers (!UNKNOWN)
 options:
   username:
     description:

@@ -16,7 +16,7 @@ description:
     return them either.
   - All calls of this module use the documented C(GET /system/integratorlogins) endpoint.
 author:
-  - msp.connectwise maintainers
+  - msp.connectwise maintainers (!UNKNOWN)
 options:
   username:
     description:

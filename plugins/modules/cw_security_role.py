@@ -26,7 +26,7 @@ description:
     identifier; C(and) and C(&) are the same). An unknown name or level fails before anything is written, with the
     closest matches.
 author:
-  - msp.connectwise maintainers
+  - msp.connectwise maintainers (!UNKNOWN)
 options:
   name:
     description:
@@ -149,7 +149,7 @@ permissions:
   sample: {"Procurement > Product Catalog": {add: All, edit: All, delete: None, inquire: All}}
 drift:
   description:
-    - Cells that differed from the wanted levels, as C(Module > Function > verb: current -> wanted).
+    - "Cells that differed from the wanted levels, as C(Module > Function > verb: current -> wanted)."
     - After a successful write these were fixed; in guided mode they are still there.
   returned: when O(state=present)
   type: list

@@ -17,7 +17,7 @@ description:
   - All calls of this module use documented ConnectWise endpoints (C(/system/securityroles) and
     C(/system/securityRoles/{id}/settings)).
 author:
-  - msp.connectwise maintainers
+  - msp.connectwise maintainers (!UNKNOWN)
 options:
   name:
     description:
