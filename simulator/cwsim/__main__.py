@@ -35,7 +35,6 @@ def parse_args(argv):
 
 
 def load_specs(args):
-    defaults = {"surface": args.surface, "token_lifetime": args.token_lifetime}
     if args.tenants:
         specs = config.load_fixture(args.tenants)
         for spec, raw in zip(specs, _raw_surfaces(args.tenants)):

@@ -11,7 +11,7 @@ from . import catalogue as cat
 from . import errors, query
 from . import resources as res
 from .catalogue import FUNCTION_ROWS, LEVELS
-from .store import iso, setting_id, utcnow
+from .store import iso, utcnow
 
 VERB_FOR_METHOD = {"GET": "inquire", "POST": "add", "PUT": "edit", "PATCH": "edit", "DELETE": "delete"}
 VERB_INDEX = {"add": 0, "edit": 1, "delete": 2, "inquire": 3}
@@ -498,7 +498,3 @@ def _check_integrator(login, route, ctx):
         raise errors.ApiError(403, "Forbidden", message,
                               [errors.field_error("InsufficientPermission", message, "integratorLogin", flag)])
     ctx.scope = "All" if login.get("canAccessAllRecordsFlag") else "My"
-
-
-def setting_row_for(tenant, role_id, function):
-    return tenant.role_settings.get(role_id, {}).get(function), setting_id(role_id, function)

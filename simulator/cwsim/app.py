@@ -255,7 +255,7 @@ def make_app(sim, access_log=False):
                             tenant_name, public_key)
         return response
 
-    async def saver(app):
+    async def saver(_app):
         async def loop():
             while True:
                 await asyncio.sleep(0.5)

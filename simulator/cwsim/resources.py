@@ -1,7 +1,5 @@
 """Resource models: field limits (from the 2025.1 schema), validation, PUT/PATCH semantics, rendering."""
 
-import datetime
-
 from . import errors
 from .conditions import parse_datetime
 from .store import iso, utcnow
@@ -131,7 +129,7 @@ class Resource:
 
     def to_record(self, clean, _existing):
         """Turn validated API fields into stored fields (identity for most resources)."""
-        return {key: value for key, value in clean.items() if not ("w" in self.schema[key][2])}
+        return {key: value for key, value in clean.items() if "w" not in self.schema[key][2]}
 
     def create(self, tenant, body, actor):
         clean = self.validate(tenant, body, None)
@@ -412,7 +410,3 @@ def read_only(name, table, owner, fields, refs=None):
     """A seeded lookup table that can only be read."""
     schema = {field: (REF, refs[field], "") if refs and field in refs else (STR, None, "") for field in fields}
     return Resource(name, table, owner, schema)
-
-
-def datetime_now():
-    return datetime.datetime.now(datetime.timezone.utc)

@@ -211,8 +211,8 @@ def add_operator_routes(app, sim):  # pylint: disable=too-many-statements
             function = catalogue.find_function(row.get("moduleName", row.get("module")),
                                                row.get("functionName", row.get("function")))
             if function is None:
-                return _fail(400, "unknown module function %r > %r" % (row.get("moduleName", row.get("module")),
-                                                                        row.get("functionName", row.get("function"))))
+                wanted = (row.get("moduleName", row.get("module")), row.get("functionName", row.get("function")))
+                return _fail(400, "unknown module function %r > %r" % wanted)
             levels = {}
             for verb in catalogue.VERBS:
                 value = row.get(verb + "Level", row.get(verb))

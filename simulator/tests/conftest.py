@@ -73,6 +73,8 @@ class Client:
         self.company = company
         self.api = "%s/%sapis/3.0" % (server.base, codebase)
         self.session = requests.Session()
+        # filled in by new_member_with_key for clients of freshly made API members
+        self.member_id = self.role_id = self.key_id = None
         self.session.auth = ("%s+%s" % (company, public), private)
         if client_id:
             self.session.headers["clientId"] = client_id

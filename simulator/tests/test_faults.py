@@ -80,9 +80,9 @@ def test_faults_limited_to_methods_and_other_tenants_unaffected(admin, make_tena
 
 
 def test_faults_from_the_tenant_fixture(server):
-    response = server.op("POST", "/tenants", json={"company_id": "flaky", "members": 0,
-                                                    "bootstrap": {"public_key": "FlakyPub", "private_key": "FlakyPriv"},
-                                                    "faults": {"error_next": 1, "error_statuses": [502]}})
+    spec = {"company_id": "flaky", "members": 0, "bootstrap": {"public_key": "FlakyPub", "private_key": "FlakyPriv"},
+            "faults": {"error_next": 1, "error_statuses": [502]}}
+    response = server.op("POST", "/tenants", json=spec)
     assert response.status_code == 201 and response.json()["faults"]["error_next"] == 1
     from conftest import Client  # pylint: disable=import-outside-toplevel
     client = Client(server, "flaky", "FlakyPub", "FlakyPriv")

@@ -9,8 +9,8 @@ import requests
 @pytest.fixture(scope="module")
 def big(server):
     company = "bigco"
-    response = server.op("POST", "/tenants", json={"company_id": company, "members": 2497,
-                                                    "bootstrap": {"public_key": "BigPub", "private_key": "BigPriv"}})
+    spec = {"company_id": company, "members": 2497, "bootstrap": {"public_key": "BigPub", "private_key": "BigPriv"}}
+    response = server.op("POST", "/tenants", json=spec)
     assert response.status_code == 201
     from conftest import Client  # pylint: disable=import-outside-toplevel
     return Client(server, company, "BigPub", "BigPriv")
@@ -85,8 +85,9 @@ def test_conditions_on_a_large_table(big):
 def test_order_by_and_fields(big):
     rows = big.get("/system/members", params={"orderBy": "identifier desc", "pageSize": 3, "fields": "identifier"}).json()
     assert rows == [{"identifier": "u02497"}, {"identifier": "u02496"}, {"identifier": "u02495"}]
-    by_two = big.get("/system/members", params={"orderBy": "lastName asc, id desc", "pageSize": 2, "conditions": "licenseClass = \"F\"",
-                                                 "fields": "id,lastName,securityRole/name"}).json()
+    params = {"orderBy": "lastName asc, id desc", "pageSize": 2, "conditions": 'licenseClass = "F"',
+              "fields": "id,lastName,securityRole/name"}
+    by_two = big.get("/system/members", params=params).json()
     assert by_two[0]["lastName"] <= by_two[1]["lastName"] and set(by_two[0]) == {"id", "lastName", "securityRole"}
     assert set(by_two[0]["securityRole"]) == {"name"}
     assert big.get("/system/members", params={"orderBy": "identifier sideways"}).status_code == 400
