@@ -268,7 +268,7 @@ def ensure(module):
     if result["guided"]:
         text = ("ConnectWise does not accept security-role level writes (undocumented endpoint PATCH %s/{id} is not available); "
                 "%d cell(s) of role %r must be changed by hand: %s. Follow the checklist, then run again."
-                % (settings_path(role["id"]), len(items), name, "; ".join(result["drift"])))
+                % (settings_path(role["id"]), len(items), name, "; ".join(result["drift"][:5]) + (" and %d more" % (len(items) - 5) if len(items) > 5 else "")))
         if p["on_unsupported"] == "fail":
             module.fail(text, **result)
         warnings.append(text)
