@@ -75,7 +75,7 @@ demo: venv
 	$(BIN)/python scripts/demo.py --work $(WORK)/demo
 
 sim: venv
-	$(BIN)/python -m cwsim --host 127.0.0.1 --port 8443
+	mkdir -p $(WORK) && $(BIN)/python -m cwsim --host 127.0.0.1 --port 8443 --bootstrap-out $(WORK)/sim-bootstrap-keys.json
 
 bench: venv
 	$(BIN)/python simulator/bench/bench_simulator.py
