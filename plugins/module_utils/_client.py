@@ -205,7 +205,7 @@ def describe_field_errors(errors):
 def error_message(status, method, url, text, company=None, site=None, public_key=None, retries=None):
     """Turn an HTTP failure into one sentence. Never given the private key, so it cannot leak it."""
     code, message, errors = parse_error_body(text)
-    detail = message or code or "no details"
+    detail = (message or code or "no details").rstrip(".")
     where = "%s %s" % (method, url)
     if status == 401:
         return ("ConnectWise rejected the credentials (401) for company %r, public key %r at site %s: %s. "

@@ -48,7 +48,7 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-keys:
+api_keys:
   description: Key metadata (never a private key).
   returned: always
   type: list
@@ -72,7 +72,7 @@ def run(module):
     p = module.params
     member = keys.find_member(module.client, p["member"])
     rows = keys.list_keys(module.client, member["id"], p["description"])
-    module.finish(keys=[keys.key_meta(r) for r in rows or []], key_endpoint=rows is not None,
+    module.finish(api_keys=[keys.key_meta(r) for r in rows or []], key_endpoint=rows is not None,
                   member=dict((k, member.get(k)) for k in ("id", "identifier", "name")))
 
 
