@@ -68,7 +68,7 @@ molecule: tree
 galaxy: tree
 	$(BIN)/python scripts/galaxy_check.py --tree $(TREE) --work $(WORK)/galaxy
 
-test: lint sanity units simulator-tests integration molecule galaxy
+test: lint sanity units simulator-tests integration molecule galaxy docs-lint docs changelog-lint ee matrix
 	@echo "make test: all checks passed"
 
 demo: venv
@@ -82,3 +82,27 @@ bench: venv
 
 clean:
 	rm -rf $(WORK) .ansible collections tests/output
+
+# --- ecosystem: core matrix, docs, changelog, execution environment --------------------------
+.PHONY: matrix matrix-probe docs docs-lint changelog-lint release-notes ee
+
+matrix: venv
+	$(BIN)/python scripts/core_matrix.py
+
+matrix-probe: venv
+	$(BIN)/python scripts/core_matrix.py --cores 2.17,2.18
+
+docs-lint: venv
+	$(BIN)/python scripts/docs_lint.py --work $(WORK)/docs
+
+docs: venv
+	$(BIN)/python scripts/build_docs.py --work $(WORK)/docs
+
+changelog-lint: venv
+	antsibull-changelog lint && echo "changelog-lint: fragments and changelogs/changelog.yaml are valid"
+
+release-notes: venv
+	$(BIN)/python scripts/release_notes.py --work $(WORK)/release-notes
+
+ee: venv
+	$(BIN)/python scripts/ee_check.py --work $(WORK)/ee
