@@ -88,7 +88,7 @@ def main():
     shutil.rmtree(html, ignore_errors=True)
     run(["sphinx-build", "-q", "-b", "html", "-W", "--keep-going", "-c", os.path.join(REPO, "docs", "site"),
          rst, html], env=env)
-    pages = sum(1 for _, _, files in os.walk(html) for name in files if name.endswith(".html"))
+    pages = sum(1 for walked in os.walk(html) for name in walked[2] if name.endswith(".html"))
     print("docs: %d HTML pages in %s (first page: %s) in %.0f s"
           % (pages, html, os.path.join(html, "index.html"), time.monotonic() - started))
     return 0

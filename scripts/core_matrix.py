@@ -165,9 +165,10 @@ def main():
         version, results = run_line(line, lines[line], suites, log)
         words = ["%s %s (%.0f s)" % (suite, "passed" if rc == 0 else "FAILED rc=%d" % rc, secs)
                  for suite, rc, secs in results]
-        failed += sum(1 for _, rc, _ in results if rc)
-        print("ansible-core %s: %s%s" % (version, ", ".join(words), "; log: %s" % log if any(rc for _, rc, _ in results) else ""))
-    ran = sum(len(suites) for _ in wanted)
+        line_failed = sum(1 for result in results if result[1])
+        failed += line_failed
+        print("ansible-core %s: %s%s" % (version, ", ".join(words), "; log: %s" % log if line_failed else ""))
+    ran = len(suites) * len(wanted)
     print("core matrix took %.0f s" % (time.monotonic() - total))
     print("matrix: %d passed, %d failed" % (ran - failed, failed))
     return 1 if failed else 0

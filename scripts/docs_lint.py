@@ -53,8 +53,8 @@ def main():
                                    capture_output=True, text=True, check=False)
             noise = [line for line in shown.stderr.splitlines() if "WARNING" in line or "ERROR" in line]
             if shown.returncode or noise or not shown.stdout.strip():
-                problems.append("ansible-doc -t %s %s.%s: rc=%d %s" % (kind, COLLECTION, name, shown.returncode,
-                                                                     " | ".join(noise) or shown.stderr.strip()[:300]))
+                details = " | ".join(noise) or shown.stderr.strip()[:300]
+                problems.append("ansible-doc -t %s %s.%s: rc=%d %s" % (kind, COLLECTION, name, shown.returncode, details))
         counts[kind] = len(names)
 
     lint = subprocess.run(["antsibull-docs", "lint-collection-docs", "--plugin-docs", "--check-extra-docs-refs",
