@@ -57,7 +57,10 @@ def main():
 
     with running_simulator("--surface", "extended", log_path=os.path.join(work, "simulator.log")) as url:
         banner("simulator at %s: creating %d tenants" % (url, len(TENANTS)))
-        create_tenants(url, TENANTS, work, vault)
+        # fabrikam lost its integrator login: the role recreates it (Sophos requires one) with the password
+        # kept in each tenant's bootstrap vault file.
+        create_tenants(url, TENANTS, work, vault, group_vars={"integration_integrator_login": "ensure",
+                                                              "integration_integrator_username": "integrator"})
         for tenant in TENANTS:
             print("  %-10s members=%-5d integrator login=%s" % (tenant["company_id"], tenant["members"], "yes" if tenant["integrator_login"] else "no"))
 
