@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The whole onboarding (first run and converged re-run) at -vvvv, with a log file and JSON results (the tree
+# callback writes one JSON document per host; the default callback prints results as JSON): no private key,
+# bootstrap or new, and no integrator password may appear in anything Ansible printed or wrote.
+set -eu
+
+here="$(cd "$(dirname "$0")" && pwd)"
+config="${here}/../../integration_config.yml"
+cw_sim_url="$(sed -n 's/^cw_sim_url: *//p' "${config}")"
+[ -n "${cw_sim_url}" ] || { echo "FAIL: no cw_sim_url in ${config}"; exit 1; }
+work="$(mktemp -d "${TMPDIR:-/tmp}/role_integration_secrets.XXXXXX")"
+trap 'rm -rf "${work}"' EXIT
+mkdir -p "${work}/inventory" "${work}/tree"
+tenant="sec-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
+( umask 077; od -An -N24 -tx1 /dev/urandom | tr -d ' \n' > "${work}/vault-password" )
+export ANSIBLE_VAULT_PASSWORD_FILE="${work}/vault-password" ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_NOCOLOR=1
+
+ansible-playbook "${here}/../role_integration_published/setup.yml" -e "cw_sim_url=${cw_sim_url}" -e "tenant=${tenant}" \
+    -e "work=${work}" -e surface=extended > /dev/null
+
+for run in first second; do
+    echo "== ${run} onboarding run at -vvvv"
+    ANSIBLE_LOG_PATH="${work}/ansible.log" ANSIBLE_CALLBACKS_ENABLED=ansible.builtin.tree ANSIBLE_CALLBACK_TREE_DIR="${work}/tree" \
+        ANSIBLE_CALLBACK_RESULT_FORMAT=json ANSIBLE_DISPLAY_ARGS_TO_STDOUT=1 \
+        ansible-playbook -vvvv -i "${work}/inventory" "${here}/../../../../playbooks/onboard.yml" -e integration_verify=full \
+        > "${work}/stdout-${run}.txt" 2> "${work}/stderr-${run}.txt" \
+        || { tail -50 "${work}/stdout-${run}.txt"; echo "FAIL: the ${run} run failed"; exit 1; }
+done
+grep -qE "${tenant} +: ok=[0-9]+ +changed=0 " "${work}/stdout-second.txt"
+[ -s "${work}/ansible.log" ] && [ -s "${work}/tree/${tenant}" ]
+
+# the secrets, read from the vault files (into this shell only)
+bootstrap="$(ansible-vault view "${work}/inventory/host_vars/${tenant}/bootstrap.vault.yml")"
+created="$(ansible-vault view "${work}/inventory/host_vars/${tenant}/connectwise.vault.yml")"
+boot_private="$(sed -n 's/^cw_bootstrap_private_key: *//p' <<< "${bootstrap}")"
+integrator="$(sed -n 's/^cw_integrator_password: *//p' <<< "${bootstrap}")"
+new_private="$(sed -n 's/^cw_integration_private_key: *//p' <<< "${created}")"
+for secret in "${boot_private}" "${integrator}" "${new_private}"; do
+    [ "${#secret}" -ge 12 ] || { echo "FAIL: a secret could not be read back from the vault files"; exit 1; }
+done
+
+echo "== searching stdout, stderr, the log file, the JSON results and every file of the run"
+if grep -rlF -e "${boot_private}" -e "${integrator}" -e "${new_private}" "${work}"; then
+    echo "FAIL: a private key or password appears in the files listed above"
+    exit 1
+fi
+# the search covered real, verbose output
+grep -qF "<127.0.0.1> ESTABLISH LOCAL CONNECTION" "${work}/stdout-first.txt" || grep -qF "ESTABLISH LOCAL CONNECTION" "${work}/ansible.log"
+grep -qF '"changed": true' "${work}/tree/${tenant}" || grep -qF '"changed": false' "${work}/tree/${tenant}"
+echo "role_integration_no_secrets: no secret in $(cat "${work}"/stdout-* "${work}"/stderr-* "${work}/ansible.log" | wc -l) lines of output and $(find "${work}/tree" -type f | wc -l) JSON result file(s)"
