@@ -73,7 +73,7 @@ async def run_scenario(base, scenario, args, boot_id):
                         errors += 1
                 latencies.append(time.perf_counter() - start)
         started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(args.concurrency)))
+        await asyncio.gather(*(worker() for _attempt in range(args.concurrency)))
         elapsed = time.perf_counter() - started
     latencies.sort()
 

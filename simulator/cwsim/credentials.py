@@ -14,7 +14,7 @@ _ALPHABET = string.ascii_letters + string.digits
 
 
 def random_key(length=16):
-    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+    return "".join(secrets.choice(_ALPHABET) for _position in range(length))
 
 
 def hash_secret(secret, salt=None):

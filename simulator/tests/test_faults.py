@@ -21,9 +21,9 @@ def test_added_latency(admin):
 
 def test_share_of_5xx_is_deterministic_for_a_seed(admin):
     set_faults(admin, error_rate=0.5, seed=7)
-    first = [admin.get("/system/info").status_code for _ in range(20)]
+    first = [admin.get("/system/info").status_code for _attempt in range(20)]
     set_faults(admin, error_rate=0.5, seed=7)
-    second = [admin.get("/system/info").status_code for _ in range(20)]
+    second = [admin.get("/system/info").status_code for _attempt in range(20)]
     assert first == second
     assert 0 < sum(code >= 500 for code in first) < 20
     assert {code for code in first if code >= 500} <= {500, 502, 503, 504}
@@ -31,7 +31,7 @@ def test_share_of_5xx_is_deterministic_for_a_seed(admin):
 
 def test_next_n_errors_then_recovery(admin):
     set_faults(admin, error_next=2, error_statuses=[503])
-    codes = [admin.get("/system/info").status_code for _ in range(3)]
+    codes = [admin.get("/system/info").status_code for _attempt in range(3)]
     assert codes == [503, 503, 200]
     body = admin.server.op("GET", "/tenants/%s/faults" % admin.company).json()
     assert body["error_next"] == 0
@@ -41,7 +41,7 @@ def test_next_n_errors_then_recovery(admin):
 
 def test_rate_limit_answers_429_with_retry_after(admin):
     set_faults(admin, rate_limit={"requests": 3, "window": 1})
-    codes = [admin.get("/system/info") for _ in range(5)]
+    codes = [admin.get("/system/info") for _attempt in range(5)]
     assert [r.status_code for r in codes] == [200, 200, 200, 429, 429]
     assert int(codes[3].headers["Retry-After"]) >= 1 and codes[3].json()["code"] == "TooManyRequests"
     time.sleep(1.1)
@@ -72,7 +72,7 @@ def test_ambiguous_write_commits_then_drops(admin):
 
 
 def test_faults_limited_to_methods_and_other_tenants_unaffected(admin, make_tenant):
-    other, _ = make_tenant()
+    other = make_tenant()[0]
     set_faults(admin, error_rate=1.0, methods=["POST"])
     assert admin.get("/system/info").status_code == 200
     assert admin.post("/system/securityroles", {"name": "Blocked"}).status_code >= 500
@@ -86,6 +86,6 @@ def test_faults_from_the_tenant_fixture(server):
     assert response.status_code == 201 and response.json()["faults"]["error_next"] == 1
     from conftest import Client  # pylint: disable=import-outside-toplevel
     client = Client(server, "flaky", "FlakyPub", "FlakyPriv")
-    assert [client.get("/system/info").status_code for _ in range(2)] == [502, 200]
+    assert [client.get("/system/info").status_code for _attempt in range(2)] == [502, 200]
     bad = server.op("POST", "/tenants", json={"company_id": "flaky2", "faults": {"drop_rate": 5}})
     assert bad.status_code == 400
