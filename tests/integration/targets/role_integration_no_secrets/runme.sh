@@ -22,7 +22,7 @@ for run in first second; do
     echo "== ${run} onboarding run at -vvvv"
     ANSIBLE_LOG_PATH="${work}/ansible.log" ANSIBLE_CALLBACKS_ENABLED=ansible.builtin.tree ANSIBLE_CALLBACK_TREE_DIR="${work}/tree" \
         ANSIBLE_CALLBACK_RESULT_FORMAT=json ANSIBLE_DISPLAY_ARGS_TO_STDOUT=1 \
-        ansible-playbook -vvvv -i "${work}/inventory" "${here}/../../../../playbooks/onboard.yml" -e integration_verify=full \
+        ansible-playbook -vvvv -i "${work}/inventory" msp.connectwise.onboard -e integration_verify=full \
         > "${work}/stdout-${run}.txt" 2> "${work}/stderr-${run}.txt" \
         || { tail -50 "${work}/stdout-${run}.txt"; echo "FAIL: the ${run} run failed"; exit 1; }
 done

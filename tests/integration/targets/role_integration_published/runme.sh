@@ -20,7 +20,7 @@ stats() {  # writes of the tenant since the last reset
         "${cw_sim_url}/_sim/tenants/${tenant}/stats"
 }
 onboard() {
-    ansible-playbook -i "${work}/inventory" "${here}/../../../../playbooks/onboard.yml" "$@" > "${work}/out" 2>&1
+    ansible-playbook -i "${work}/inventory" msp.connectwise.onboard "$@" > "${work}/out" 2>&1
 }
 
 mkdir -p "${work}/inventory"
@@ -56,7 +56,7 @@ grep -qE "${tenant} +: ok=[0-9]+ +changed=0 .*failed=0" "${work}/out"
 [ "$(stats)" = "0" ] || { echo "FAIL: the converged run sent $(stats) write requests"; exit 1; }
 
 echo "== audit: no drift"
-ansible-playbook -i "${work}/inventory" "${here}/../../../../playbooks/audit.yml" -e "cw_audit_report_dir=${work}" > "${work}/out" 2>&1 \
+ansible-playbook -i "${work}/inventory" msp.connectwise.audit -e "cw_audit_report_dir=${work}" > "${work}/out" 2>&1 \
     || { cat "${work}/out"; echo "FAIL: audit failed"; exit 1; }
 grep -qE "^ *\"${tenant} +ok +active +n/a +yes +exact +none" "${work}/out"
 python -c 'import json,sys; r=json.load(open(sys.argv[1])); assert [t["drift"] for t in r["tenants"]] == [False], r' "${work}/connectwise-audit.json"
