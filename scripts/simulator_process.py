@@ -12,7 +12,7 @@ READY_TIMEOUT = 15.0
 
 @contextlib.contextmanager
 def running_simulator(*extra_args, log_path=None, python=sys.executable):
-    """Yield the base URL of a simulator listening on a free loopback port.
+    """Yield the base URL of a simulator listening on a free loopback port, with no tenant yet.
 
     The simulator writes its port to a file once it accepts connections, which avoids both a
     fixed port (parallel runs collide) and polling with requests that would count in its stats.
@@ -21,7 +21,7 @@ def running_simulator(*extra_args, log_path=None, python=sys.executable):
         port_file = os.path.join(scratch, "port")
         log_path = log_path or os.path.join(scratch, "simulator.log")
         tls = "--tls" in extra_args
-        command = [python, "-m", "cwsim", "--host", "127.0.0.1", "--port", "0", "--port-file", port_file]
+        command = [python, "-m", "cwsim", "--host", "127.0.0.1", "--port", "0", "--port-file", port_file, "--no-demo-tenants"]
         command += list(extra_args)
         with open(log_path, "ab") as log:
             process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)

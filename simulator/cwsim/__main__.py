@@ -26,6 +26,8 @@ def parse_args(argv):
     parser.add_argument("--surface", choices=("published", "extended"), default="published",
                         help="default API surface for tenants that do not set one")
     parser.add_argument("--tenants", help="tenant fixture (JSON or YAML)")
+    parser.add_argument("--no-demo-tenants", action="store_true",
+                        help="without --tenants: start with no tenant at all (create them through POST /_sim/tenants)")
     parser.add_argument("--bootstrap-out", help="without --tenants: write the demo tenants' bootstrap keys here (0600)")
     parser.add_argument("--state-file", help="load state from and save it to this JSON file (0600, atomic)")
     parser.add_argument("--token-lifetime", type=float, default=config.DEFAULT_TOKEN_LIFETIME,
@@ -42,6 +44,8 @@ def load_specs(args):
                 spec["surface"] = args.surface
             spec.setdefault("token_lifetime", args.token_lifetime)
         return specs
+    if args.no_demo_tenants:
+        return []
     specs = config.demo_specs(args.surface, args.bootstrap_out)
     for spec in specs:
         spec["token_lifetime"] = args.token_lifetime

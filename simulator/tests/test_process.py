@@ -41,6 +41,14 @@ def test_tls_with_generated_certificate(tmp_path):
         server.stop()
 
 
+def test_no_demo_tenants_starts_empty(tmp_path):
+    server = Server(tmp_path, "--no-demo-tenants")
+    try:
+        assert requests.get(server.base + "/_sim/tenants", timeout=5).json() == []
+    finally:
+        server.stop()
+
+
 def test_demo_tenants_write_bootstrap_keys_to_a_private_file(tmp_path):
     out = tmp_path / "boot.json"
     server = Server(tmp_path, "--bootstrap-out", str(out))
