@@ -215,11 +215,16 @@ class CWModule(AnsibleModule):
 
     # -- lookups ----------------------------------------------------------------------------
 
-    def resolve(self, what, path, value, fields=("name",)):
-        """Turn a name or an id into ``{'id': n}`` using server-side conditions (never a full listing)."""
+    def resolve(self, what, path, value, fields=("name",), current=None):
+        """Turn a name or an id into ``{'id': n}`` using server-side conditions (never a full listing).
+
+        ``current`` is the reference the object holds now: an id equal to it needs no request (the server
+        keeps references valid), which keeps a converged re-run to the reads that decide it."""
         if value is None:
             return None
         text = str(value).strip()
+        if text.isdigit() and isinstance(current, dict) and str(current.get("id")) == text:
+            return {"id": current["id"]}
         if text.isdigit():
             row = self.client.get_or_none("%s/%s" % (path, text))
             if row is None:
@@ -248,6 +253,9 @@ class CWModule(AnsibleModule):
 
     def finish(self, msg=None, warnings=None, **result):
         result["changed"] = self.changed
+        if self._client is not None and self._client._codebase:  # pylint: disable=protected-access
+            # the codebase this call used, so a play can pass it on and later tasks skip discovery
+            result.setdefault("codebase", self._client._codebase)  # pylint: disable=protected-access
         if msg:
             result["msg"] = msg
         if self._diff and self._recorded:

@@ -150,22 +150,25 @@ FIELDS = ["identifier", "name", "emailAddress", "securityRole", "structureLevel"
           "defaultDepartment", "salesDefaultLocation", "timeZone", "notes", "inactiveFlag"]
 
 
-def desired_fields(module):
+def desired_fields(module, current=None):
     p = module.params
-    location = module.resolve("location", "system/locations", p["location"])
+    current = current or {}
+    location = module.resolve("location", "system/locations", p["location"], current=current.get("securityLocation"))
     desired = {
         "identifier": p["identifier"],
         "name": p["name"],
         "emailAddress": p["email"],
         "notes": p["notes"],
         "inactiveFlag": p["inactive"] if p["state"] == "present" else None,
-        "securityRole": module.resolve("security role", "system/securityroles", p["security_role"]),
-        "structureLevel": module.resolve("level", "system/myCompany/corporateStructureLevels", p["level"]),
+        "securityRole": module.resolve("security role", "system/securityroles", p["security_role"], current=current.get("securityRole")),
+        "structureLevel": module.resolve("level", "system/myCompany/corporateStructureLevels", p["level"], current=current.get("structureLevel")),
         "securityLocation": location,
         "defaultLocation": location,
-        "defaultDepartment": module.resolve("department", "system/departments", p["department"], fields=("name", "identifier")),
-        "salesDefaultLocation": module.resolve("default territory", "system/locations", p["default_territory"]),
-        "timeZone": module.resolve("time zone", "system/timeZoneSetups", p["time_zone"]),
+        "defaultDepartment": module.resolve("department", "system/departments", p["department"], fields=("name", "identifier"),
+                                            current=current.get("defaultDepartment")),
+        "salesDefaultLocation": module.resolve("default territory", "system/locations", p["default_territory"],
+                                               current=current.get("salesDefaultLocation")),
+        "timeZone": module.resolve("time zone", "system/timeZoneSetups", p["time_zone"], current=current.get("timeZone")),
     }
     return desired
 
@@ -196,7 +199,7 @@ def ensure(module):
             else ("API member %r is already inactive (ConnectWise has no way to delete members)." % p["identifier"])
         module.finish(msg=msg, api_member=strip_info(after), operations=operations)
 
-    desired = desired_fields(module)
+    desired = desired_fields(module, current)
     if current is None:
         if not p["name"] or not p["security_role"]:
             raise CWError("Creating API member %r needs name and security_role." % p["identifier"])

@@ -50,6 +50,13 @@ exists:
   description: Whether at least one login matched.
   returned: always
   type: bool
+codebase:
+  description:
+    - The codebase the call used (given or discovered), for example V(v4_6_release/). Pass it as O(codebase) to later
+      tasks so they skip discovery. Every module of the collection returns it once it has talked to the server.
+  returned: success
+  type: str
+  sample: v4_6_release/
 """
 
 from ansible_collections.msp.connectwise.plugins.module_utils._module import CWModule, condition, strip_info
