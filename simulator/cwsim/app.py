@@ -218,6 +218,9 @@ async def handle_api(request, sim, rest, codebase):
     reply = route.handler(ctx)
     if route.write:
         sim.dirty = True
+        hold = sim.faults[tenant.company_id.lower()].hold_after(method, route.template)
+        if hold:
+            await asyncio.sleep(hold)
         if sim.faults[tenant.company_id.lower()].ambiguous_write(method):
             _drop(request)
     headers = dict(reply.headers)

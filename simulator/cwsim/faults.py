@@ -11,6 +11,9 @@ Settings (all optional)::
     drop_rate / drop_next    close the connection without an answer
     slow_rate / slow_next    answer only after slow_seconds (default 30), to trip client timeouts
     ambiguous_write_rate / ambiguous_write_next   commit a POST, then drop the connection
+    hold_after_write: {route: "POST /system/apiMembers", seconds: 30, count: 1}
+                             commit the next matching write (route as in the stats' by_route), then hold the
+                             answer back; lets a test kill the client right after a given write
     methods: [GET, POST]     limit error/drop/slow faults to these methods (default: all)
     seed: 0                  RNG seed
 """
@@ -24,6 +27,7 @@ DEFAULT_STATUSES = (500, 502, 503, 504)
 _KNOWN = {
     "latency_ms", "error_rate", "error_next", "error_statuses", "rate_limit", "drop_rate", "drop_next",
     "slow_rate", "slow_next", "slow_seconds", "ambiguous_write_rate", "ambiguous_write_next", "methods", "seed",
+    "hold_after_write",
 }
 
 
@@ -53,6 +57,16 @@ def validate(spec):
             raise ValueError("rate_limit needs requests >= 0 and window > 0")
     spec["rate_limit"] = limit or None
     spec["methods"] = [m.upper() for m in spec.get("methods") or []]
+    hold = spec.get("hold_after_write")
+    if hold:
+        if not isinstance(hold, dict) or not str(hold.get("route") or "").strip():
+            raise ValueError("hold_after_write needs a route such as 'POST /system/apiMembers'")
+        method, _sep, template = str(hold["route"]).strip().partition(" ")
+        hold = {"route": "%s %s" % (method.upper(), template.strip()), "seconds": float(hold.get("seconds", 30)),
+                "count": int(hold.get("count", 1))}
+        if hold["seconds"] <= 0 or hold["count"] < 1:
+            raise ValueError("hold_after_write needs seconds > 0 and count >= 1")
+    spec["hold_after_write"] = hold or None
     return spec
 
 
@@ -106,6 +120,14 @@ class Faults:
         if self._hit("slow", method):
             return ("slow", self.spec["slow_seconds"])
         return None
+
+    def hold_after(self, method, template):
+        """Seconds to hold back the answer of a write that has just been committed (hold_after_write), else None."""
+        hold = self.spec["hold_after_write"]
+        if not hold or hold["count"] < 1 or hold["route"].lower() != ("%s %s" % (method, template)).lower():
+            return None
+        hold["count"] -= 1
+        return hold["seconds"]
 
     def ambiguous_write(self, method):
         """True when a POST that has just been committed should lose its answer."""

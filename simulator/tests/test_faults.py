@@ -71,6 +71,21 @@ def test_ambiguous_write_commits_then_drops(admin):
     assert admin.post("/system/securityroles", {"name": "Second"}).status_code == 201
 
 
+def test_hold_after_write_commits_then_holds_the_answer_once(admin):
+    set_faults(admin, hold_after_write={"route": "post /system/securityroles", "seconds": 3})
+    with pytest.raises(requests.Timeout):
+        admin.post("/system/securityroles", {"name": "Held"}, timeout=0.5)
+    found = admin.get("/system/securityroles", params={"conditions": 'name = "Held"'}).json()
+    assert len(found) == 1
+    assert admin.post("/system/securityroles", {"name": "NotHeld"}, timeout=2).status_code == 201
+
+
+def test_hold_after_write_needs_a_route(admin):
+    response = admin.server.op("PUT", "/tenants/%s/faults" % admin.company, json={"hold_after_write": {"seconds": 3}})
+    assert response.status_code == 400
+    assert "hold_after_write needs a route" in response.text
+
+
 def test_faults_limited_to_methods_and_other_tenants_unaffected(admin, make_tenant):
     other = make_tenant()[0]
     set_faults(admin, error_rate=1.0, methods=["POST"])
