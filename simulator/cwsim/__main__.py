@@ -115,7 +115,7 @@ def main(argv=None):
     except (OSError, ValueError) as exc:
         print("cwsim: %s" % exc, file=sys.stderr)
         return 2
-    sim = Simulator(specs, args.state_file)
+    sim = Simulator(specs, args.state_file, {"surface": args.surface, "token_lifetime": args.token_lifetime})
     try:
         asyncio.run(serve(args, sim))
     except KeyboardInterrupt:

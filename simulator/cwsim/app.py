@@ -55,8 +55,10 @@ class Stats:
 class Simulator:
     """All tenants of one server process, plus their run-time companions (faults, stats)."""
 
-    def __init__(self, specs, state_file=None):
+    def __init__(self, specs, state_file=None, tenant_defaults=None):
         self.state_file = state_file
+        # what a tenant created at run time (POST /_sim/tenants) gets when it does not say: the CLI's choices
+        self.tenant_defaults = dict(tenant_defaults or {})
         self.specs = {}
         self.tenants = {}
         self.faults = {}

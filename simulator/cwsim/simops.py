@@ -80,7 +80,7 @@ def add_operator_routes(app, sim):  # pylint: disable=too-many-statements
     async def create_tenant(request):
         raw = await body(request)
         try:
-            spec = config.normalise_tenant(raw)
+            spec = config.normalise_tenant(raw, sim.tenant_defaults)
         except config.ConfigError as exc:
             return _fail(400, str(exc))
         if spec["company_id"].lower() in sim.tenants:

@@ -49,6 +49,17 @@ def test_no_demo_tenants_starts_empty(tmp_path):
         server.stop()
 
 
+def test_runtime_tenants_take_the_command_line_surface(tmp_path):
+    server = Server(tmp_path, "--no-demo-tenants", "--surface", "extended")
+    try:
+        made = requests.post(server.base + "/_sim/tenants", json={"company_id": "late"}, timeout=5)
+        assert made.status_code == 201 and made.json()["surface"] == "extended"
+        chosen = requests.post(server.base + "/_sim/tenants", json={"company_id": "own", "surface": "published"}, timeout=5)
+        assert chosen.json()["surface"] == "published"
+    finally:
+        server.stop()
+
+
 def test_demo_tenants_write_bootstrap_keys_to_a_private_file(tmp_path):
     out = tmp_path / "boot.json"
     server = Server(tmp_path, "--bootstrap-out", str(out))
