@@ -58,8 +58,11 @@ class InProcessModuleAction(ActionBase):
             wanted = self._templar.template(wanted)
         if not boolean(wanted, strict=False):
             return False
+        # the task's environment would not reach an in-process module; ansible-core hands an unset environment
+        # over as [{}] (a list holding one empty mapping), which must not count as one
+        environment = [entry for entry in (self._task.environment or []) if entry]
         return (self._connection.transport == "local" and not self._play_context.become
-                and not self._task.async_val and not self._task.environment)
+                and not self._task.async_val and not environment)
 
     def module_fqcn(self):
         name = getattr(self._task, "resolved_action", None) or self._task.action
