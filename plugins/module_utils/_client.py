@@ -16,7 +16,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type  # pylint: disable=invalid-name
 
 import json
+import random
 import re
+import time
 
 try:
     from urllib.parse import urlsplit, quote
@@ -224,11 +226,17 @@ def error_message(status, method, url, text, company=None, site=None, public_key
         return "ConnectWise rejected %s (400 %s): %s%s" % (where, code or "Bad Request", detail, (" [" + fields + "]") if fields else "")
     if status == 409:
         return "ConnectWise reported a conflict for %s (409): %s" % (where, detail)
+    tried = (" after %s retries" % retries) if retries is not None else ""
     if status == 429:
-        return "ConnectWise kept rate-limiting %s (429) after %s retries: %s" % (where, retries, detail)
+        return "ConnectWise kept rate-limiting %s (429)%s: %s" % (where, tried, detail)
     if status is not None and status >= 500:
-        return "ConnectWise failed on %s with HTTP %s after %s retries: %s" % (where, status, retries, detail)
+        return "ConnectWise failed on %s with HTTP %s%s: %s" % (where, status, tried, detail)
     return "ConnectWise answered HTTP %s for %s: %s" % (status, where, detail)
+
+
+def backoff_delay(attempt):
+    """Seconds to wait before attempt number ``attempt`` (1 = the first repeat): capped exponential, with jitter."""
+    return min(BACKOFF_MAX, BACKOFF_FACTOR * (2 ** (attempt - 1))) + random.uniform(0, BACKOFF_JITTER)  # nosec - jitter, not crypto
 
 
 def next_link(response):
@@ -380,8 +388,10 @@ class CWClient:
         ok = expect if expect is not None else (200, 201, 202, 204)
         if status not in ok:
             shown = response.url.split("?", 1)[0]
+            # urllib3 never repeats a POST (except after a 429); create() counts its own attempts
+            retries = None if (method == "POST" and status != 429) else self.retries
             raise CWError(error_message(status, method, shown, response.text, company=self.company_id, site=self.base_url,
-                                        public_key=self.public_key, retries=self.retries),
+                                        public_key=self.public_key, retries=retries),
                           status=status, body=response.text, url=shown, method=method,
                           ambiguous=(method == "POST" and status >= 500))
         if status == 204 or not response.content:
@@ -445,11 +455,19 @@ class CWClient:
     def delete(self, path):
         return self.request("DELETE", path)
 
-    def create(self, path, body, lookup=None, attempts=2):
+    def create(self, path, body, lookup=None, attempts=None):
         """POST a new object. After an ambiguous failure (the answer was lost or a 5xx came back), call
-        ``lookup()`` before posting again, so a create that did reach the server is never repeated."""
+        ``lookup()`` before posting again, so a create that did reach the server is never repeated.
+
+        Up to ``retries + 1`` attempts (at least 2), with the same capped exponential backoff and jitter
+        as the other retries between them."""
+        if attempts is None:
+            attempts = max(2, int(getattr(self, "retries", 1) or 0) + 1)
+        attempts = max(1, attempts)
         last = None
-        for _attempt in range(max(1, attempts)):
+        for attempt in range(attempts):
+            if attempt:
+                time.sleep(backoff_delay(attempt))
             try:
                 return self.post(path, body)
             except CWError as exc:
@@ -459,6 +477,10 @@ class CWClient:
                 found = lookup()
                 if found is not None:
                     return found
+        if attempts > 1:
+            raise CWError("%s (%d attempts; before each new attempt the object was looked up and was not there)."
+                          % (last.message.rstrip("."), attempts), status=last.status, body=last.body, url=last.url,
+                          method=last.method, ambiguous=True)
         raise last
 
 
