@@ -69,7 +69,7 @@ molecule: tree
 galaxy: tree
 	$(BIN)/python scripts/galaxy_check.py --tree $(TREE) --work $(WORK)/galaxy
 
-test: lint sanity units simulator-tests integration molecule galaxy docs-lint docs changelog-lint ee matrix
+test: lint sanity units simulator-tests integration molecule galaxy docs-lint docs changelog-lint ee matrix reliability
 	@echo "make test: all checks passed"
 
 demo: venv
@@ -78,8 +78,10 @@ demo: venv
 sim: venv
 	mkdir -p $(WORK) && $(BIN)/python -m cwsim --host 127.0.0.1 --port 8443 --bootstrap-out $(WORK)/sim-bootstrap-keys.json
 
+# Figures, not tests: tables on stdout, JSON under .work/bench/ (about 5 minutes on 2 cores).
 bench: venv
-	$(BIN)/python simulator/bench/bench_simulator.py
+	$(BIN)/python bench/bench_rollout.py
+	$(BIN)/python simulator/bench/bench_simulator.py --seconds 10 --json $(WORK)/bench/simulator.json
 
 clean:
 	rm -rf $(WORK) .ansible collections tests/output
@@ -107,3 +109,9 @@ release-notes: venv
 
 ee: venv
 	$(BIN)/python scripts/ee_check.py --work $(WORK)/ee
+
+# --- reliability: fault soak, ambiguous writes, crash recovery, secret hygiene, bad input -----------
+.PHONY: reliability
+
+reliability: venv
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/reliability
