@@ -6,6 +6,7 @@ playbooks as a user would (``ansible-playbook`` in a subprocess, against the syn
 and reads the simulator's counters and state through its operator API, never from Ansible's output.
 """
 
+import base64
 import collections
 import json
 import os
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.request
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "scripts"))
@@ -245,8 +247,6 @@ class Lab:
 
     def authenticates(self, company, public_key, private_key):
         """True when the key pair authenticates against the simulator (a real API call, Basic auth)."""
-        import base64  # pylint: disable=import-outside-toplevel
-        import urllib.request  # pylint: disable=import-outside-toplevel
         token = base64.b64encode(("%s+%s:%s" % (company, public_key, private_key)).encode("utf-8")).decode("ascii")
         request = urllib.request.Request(self.url + "/v4_6_release/apis/3.0/system/info",
                                          headers={"Authorization": "Basic " + token, "clientId": CLIENT_ID})
