@@ -19,8 +19,10 @@ TOOL_HOME := $(WORK)/home
 
 help:
 	@echo "make demo   - onboard simulated ConnectWise tenants end to end (installs what it needs)"
-	@echo "make test   - everything CI checks: lint, sanity, units, simulator, integration, molecule, galaxy"
+	@echo "make test   - everything CI checks: lint, sanity, units, simulator, integration, molecule, galaxy,"
+	@echo "              docs, changelog, execution environment, ansible-core matrix"
 	@echo "make lint | sanity | units | simulator-tests | integration | molecule | galaxy | bench | sim"
+	@echo "make docs | docs-lint | changelog-lint | release-notes | ee | matrix | matrix-probe | clean"
 
 venv: $(VENV)/.installed
 
