@@ -8,11 +8,13 @@ meant for use outside the collection.
 
 A shipped module costs about half a second of start-up (AnsiballZ unpacking and importing
 module_utils); these modules only talk HTTP, so when the task's connection is ``local`` the action
-builds the arguments exactly as ``_execute_module`` would, serialises them with the same module
-profile, runs the module's ``main()`` with ``basic._ANSIBLE_ARGS``/``_ANSIBLE_PROFILE`` set, captures
-what it prints and parses that with ``_parse_returned_data``, the same code that parses a shipped
-module's answer. Any other target (remote hosts, become, async) gets the ordinary shipped module.
-Set the variable ``msp_connectwise_in_process: false`` to force shipping.
+builds the arguments exactly as ``_execute_module`` would, serialises them the way that
+ansible-core's ``modify_module`` does (2.19+: the module's serialization profile; 2.17/2.18:
+``AnsibleJSONEncoder`` with vaulted values as plaintext), runs the module's ``main()`` with
+``basic._ANSIBLE_ARGS`` (and on 2.19+ ``basic._ANSIBLE_PROFILE``) set, captures what it prints and
+parses that with ``_parse_returned_data``, the same code that parses a shipped module's answer. Any
+other target (remote hosts, become, async) gets the ordinary shipped module. Set the variable
+``msp_connectwise_in_process: false`` to force shipping.
 """
 
 from __future__ import annotations
@@ -24,14 +26,47 @@ import json
 import traceback
 
 from ansible.module_utils import basic
-from ansible.module_utils.common.json import Direction, get_module_encoder
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.vars import merge_hash
 from ansible.vars.clean import remove_internal_keys
 
+try:  # ansible-core 2.19+: modules get their arguments through a serialization profile
+    from ansible.module_utils.common.json import Direction, get_module_encoder
+except ImportError:  # ansible-core 2.17/2.18
+    Direction = get_module_encoder = None
+    from ansible.module_utils.common.json import AnsibleJSONEncoder
+
 PROFILE = "legacy"  # the serialization profile of modules without metadata, which ours are
 SWITCH = "msp_connectwise_in_process"
+
+
+# 2.19+ keeps the module's serialization profile next to its arguments; older cores know no profiles,
+# and their _parse_returned_data() takes the result alone.
+PROFILED = get_module_encoder is not None and hasattr(basic, "_ANSIBLE_PROFILE")
+
+
+def serialise_module_args(module_args):
+    """The ``ANSIBLE_MODULE_ARGS`` JSON bytes that ansible-core's ``modify_module`` would ship."""
+    params = {"ANSIBLE_MODULE_ARGS": module_args}
+    if PROFILED:
+        return json.dumps(params, cls=get_module_encoder(PROFILE, Direction.CONTROLLER_TO_MODULE)).encode("utf-8")
+    return json.dumps(params, cls=AnsibleJSONEncoder, vault_to_text=True).encode("utf-8")
+
+
+@contextlib.contextmanager
+def module_input(payload):
+    """Hand ``payload`` to ``AnsibleModule`` as AnsiballZ does, and restore the previous state afterwards."""
+    names = ("_ANSIBLE_ARGS", "_ANSIBLE_PROFILE") if PROFILED else ("_ANSIBLE_ARGS",)
+    values = (payload, PROFILE) if PROFILED else (payload,)
+    saved = [getattr(basic, name) for name in names]
+    try:
+        for name, value in zip(names, values):
+            setattr(basic, name, value)
+        yield
+    finally:
+        for name, value in zip(names, saved):
+            setattr(basic, name, value)
 
 
 class InProcessModuleAction(ActionBase):
@@ -74,27 +109,23 @@ class InProcessModuleAction(ActionBase):
         module_name = self._task.action
         module_args = self._task.args.copy()
         self._update_module_args(module_name, module_args, task_vars)
-        encoder = get_module_encoder(PROFILE, Direction.CONTROLLER_TO_MODULE)
-        payload = json.dumps({"ANSIBLE_MODULE_ARGS": module_args}, cls=encoder).encode("utf-8")
+        payload = serialise_module_args(module_args)
         namespace, collection, short = self.module_fqcn().split(".", 2)
         code = importlib.import_module("ansible_collections.%s.%s.plugins.modules.%s" % (namespace, collection, short))
 
-        saved = (basic._ANSIBLE_ARGS, basic._ANSIBLE_PROFILE)  # pylint: disable=protected-access
         stdout = io.StringIO()
         rc = 0
         try:
-            basic._ANSIBLE_ARGS, basic._ANSIBLE_PROFILE = payload, PROFILE  # pylint: disable=protected-access
-            with contextlib.redirect_stdout(stdout):
+            with module_input(payload), contextlib.redirect_stdout(stdout):
                 code.main()
         except SystemExit as exc:
             rc = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         except Exception as exc:  # pylint: disable=broad-except
             return {"failed": True, "msg": "MODULE FAILURE: %s (in-process run of %s)" % (exc, self.module_fqcn()),
                     "exception": traceback.format_exc(), "rc": 1}
-        finally:
-            basic._ANSIBLE_ARGS, basic._ANSIBLE_PROFILE = saved  # pylint: disable=protected-access
 
-        data = self._parse_returned_data({"stdout": stdout.getvalue(), "stderr": "", "rc": rc}, PROFILE)
+        res = {"stdout": stdout.getvalue(), "stderr": "", "rc": rc}
+        data = self._parse_returned_data(res, PROFILE) if PROFILED else self._parse_returned_data(res)
         data.pop("_ansible_suppress_tmpdir_delete", None)
         remove_internal_keys(data)
         return data
