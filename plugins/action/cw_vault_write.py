@@ -27,12 +27,13 @@ import yaml
 from ansible import constants as C
 from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.module_utils.common.parameters import remove_values
-from ansible.parsing.vault import EncryptedString, VaultLib, is_encrypted
+from ansible.parsing.vault import VaultLib, is_encrypted
 from ansible.plugins.action import ActionBase
 
-try:  # 2.19+: the process-wide context that ansible-playbook initialises.
-    from ansible.parsing.vault import VaultSecretsContext
-except ImportError:  # pragma: no cover - older cores never get here (requires_ansible >= 2.19)
+try:  # 2.19+: the process-wide context that ansible-playbook initialises, and the vaulted string type.
+    from ansible.parsing.vault import EncryptedString, VaultSecretsContext
+except ImportError:  # 2.17/2.18: no context; a ``!vault`` value is an AnsibleVaultEncryptedUnicode
+    from ansible.parsing.yaml.objects import AnsibleVaultEncryptedUnicode as EncryptedString
     VaultSecretsContext = None
 
 
@@ -58,8 +59,8 @@ def loaded_vault_secrets(loader):
 
     ansible-core offers no public accessor for this. The CLI hands its secrets to
     ``DataLoader.set_vault_secrets()``, which stores them on the private
-    ``_vault`` (a ``VaultLib``); 2.19 also publishes them through
-    ``VaultSecretsContext``. Both are read defensively here, in one place, and
+    ``_vault`` (a ``VaultLib``; the same on 2.17, 2.18 and 2.19); 2.19 also publishes
+    them through ``VaultSecretsContext``. Both are read defensively here, in one place, and
     ``test_loaded_vault_secrets_*`` pins the behaviour so an ansible-core change
     shows up as a failing unit test, not as a silently unencrypted file.
     """
@@ -113,6 +114,9 @@ def to_builtin(value, where):
     2.19 data tagging hands action plugins str/dict subclasses, and values that
     came from ``!vault`` variables as ``EncryptedString`` or vault-tagged str;
     ``AnsibleDumper`` would write those back as inline ``!vault`` ciphertext.
+    2.17/2.18 hand over ``AnsibleUnicode``/``AnsibleUnsafeText`` (str subclasses),
+    ``AnsibleMapping``/``AnsibleSequence`` and, for ``!vault`` values,
+    ``AnsibleVaultEncryptedUnicode``, which is no str at all.
     ``str()`` yields the plaintext, ``int()``/``float()``/``str()`` of a subclass drop the tags.
     """
     if value is None or type(value) in (str, int, float, bool):  # pylint: disable=unidiomatic-typecheck
@@ -138,12 +142,28 @@ def plain_str(value):
     """Exact ``str`` of a (possibly tagged or encrypted) string.
 
     ``str(EncryptedString)`` returns the plaintext as a *tagged* str subclass that
-    still carries the ciphertext; ``str()`` of that subclass is an exact str.
+    still carries the ciphertext; ``str()`` of that subclass is an exact str. On older
+    cores ``str(AnsibleVaultEncryptedUnicode)`` is the plaintext already.
     """
     text = str(value)
     while type(text) is not str:  # pylint: disable=unidiomatic-typecheck
         text = str.__str__(text)
     return text
+
+
+def reveal_vaulted(value):
+    """Copy of ``value`` with each 2.17/2.18 vault object (``__ENCRYPTED__``) replaced by its plaintext.
+
+    Those cores' ``modify_module`` hands shipped modules the plaintext (``vault_to_text=True``); an
+    action plugin gets the object itself. 2.19's ``EncryptedString`` is a str and is kept as it is.
+    """
+    if getattr(value, '__ENCRYPTED__', False):
+        return plain_str(value)
+    if isinstance(value, dict):
+        return dict((key, reveal_vaulted(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return [reveal_vaulted(item) for item in value]
+    return value
 
 
 def to_builtin_key(key, where):
@@ -394,6 +414,11 @@ class ActionModule(ActionBase):
 
     def _validated_args(self):
         """``validate_argument_spec`` with the error text scrubbed of anything passed in ``values``."""
+        task_args = self._task.args
+        if isinstance(task_args.get('values'), dict):
+            # 2.17/2.18: the validator cannot walk an AnsibleVaultEncryptedUnicode inside the no_log
+            # ``values`` ("Unknown parameter type"); validate the plaintext, as a shipped module would get it.
+            self._task.args = dict(task_args, values=reveal_vaulted(task_args['values']))
         try:
             dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC, required_if=REQUIRED_IF)
         except AnsibleError as exc:
@@ -402,6 +427,8 @@ class ActionModule(ActionBase):
             _collect_strings(raw, secrets)
             message = remove_values(str(exc.message), secrets)
             raise AnsibleActionFail('Invalid arguments for cw_vault_write: %s' % message) from None
+        finally:
+            self._task.args = task_args
         return args
 
     def _resolve_path(self, path):

@@ -16,9 +16,9 @@ import yaml
 from ansible import constants as C
 from ansible.errors import AnsibleActionFail
 from ansible.parsing.dataloader import DataLoader
-from ansible.parsing.vault import VaultLib, VaultSecret, VaultSecretsContext
+from ansible.parsing import vault as core_vault
+from ansible.parsing.vault import VaultLib, VaultSecret
 from ansible.playbook.task import Task
-from ansible.template import trust_as_template
 
 from ansible_collections.msp.connectwise.plugins.action import cw_vault_write
 from ansible_collections.msp.connectwise.plugins.action.cw_vault_write import ActionModule
@@ -28,11 +28,23 @@ PW_DEFAULT = VaultSecret(b'default-password')
 PW_DEV = VaultSecret(b'dev-password')
 PW_PROD = VaultSecret(b'prod-password')
 
+# The APIs differ per ansible-core line; each test below asserts what its core offers.
+# 2.19+: data tagging, EncryptedString and the process-wide VaultSecretsContext.
+# 2.17/2.18: AnsibleVaultEncryptedUnicode, AnsibleUnsafeText from templating, secrets only on the loader.
+VaultSecretsContext = getattr(core_vault, 'VaultSecretsContext', None)
+if VaultSecretsContext is not None:
+    from ansible.parsing.vault import EncryptedString as VAULTED_TYPE
+    from ansible.template import trust_as_template as tagged_text
+else:
+    from ansible.parsing.yaml.objects import AnsibleVaultEncryptedUnicode as VAULTED_TYPE
+    from ansible.utils.unsafe_proxy import AnsibleUnsafeText as tagged_text
+
 
 @pytest.fixture(autouse=True)
 def no_ambient_vault(monkeypatch):
     """Each test sees only the secrets it sets up, never an encrypt identity from the environment."""
-    monkeypatch.setattr(VaultSecretsContext, '_current', None)
+    if VaultSecretsContext is not None:
+        monkeypatch.setattr(VaultSecretsContext, '_current', None)
     monkeypatch.setattr(C, 'DEFAULT_VAULT_ENCRYPT_IDENTITY', None)
 
 
@@ -56,6 +68,7 @@ def run_action(args, secrets=(('default', PW_DEFAULT),), check_mode=False, diff=
     connection._shell.tmpdir = None
     action = ActionModule(task, connection, MagicMock(), loader=loader or make_loader(secrets, basedir),
                           templar=None, shared_loader_obj=None)
+    action._load_name = task.action  # set by the plugin loader; 2.17/2.18 use it in validation messages
     return action.run(task_vars={})
 
 
@@ -90,10 +103,18 @@ def test_loaded_vault_secrets_reads_the_loader_state():
     assert cw_vault_write.loaded_vault_secrets(make_loader(pairs)) == pairs
 
 
-def test_loaded_vault_secrets_falls_back_to_vault_secrets_context(monkeypatch):
+def test_loaded_vault_secrets_fallback_is_the_cores_vault_secrets_context(monkeypatch):
+    """2.19+: secrets published only through VaultSecretsContext are found; older cores have no such context,
+    so the loader is the only source and the plugin must have detected that."""
     pairs = [('prod', PW_PROD)]
-    monkeypatch.setattr(VaultSecretsContext, '_current', VaultSecretsContext(pairs))
-    assert cw_vault_write.loaded_vault_secrets(make_loader(None)) == pairs
+    if VaultSecretsContext is not None:
+        assert cw_vault_write.VaultSecretsContext is VaultSecretsContext
+        monkeypatch.setattr(VaultSecretsContext, '_current', VaultSecretsContext(pairs))
+        assert cw_vault_write.loaded_vault_secrets(make_loader(None)) == pairs
+    else:
+        assert cw_vault_write.VaultSecretsContext is None
+        assert cw_vault_write.loaded_vault_secrets(make_loader(None)) == []
+        assert cw_vault_write.loaded_vault_secrets(make_loader(pairs)) == pairs
 
 
 def test_loaded_vault_secrets_empty_when_nothing_loaded():
@@ -328,18 +349,21 @@ def test_no_diff_when_nothing_changes(tmp_path):
     assert 'diff' not in run_action({'path': str(target), 'values': {'a': 'b'}}, diff=True)
 
 
-# --- 2.19 data tagging ----------------------------------------------------------------------------
+# --- tagged values (2.19 data tagging; AnsibleUnicode/AnsibleUnsafeText/vault objects before) ------
 
 def test_tagged_and_vaulted_values_are_stored_as_plain_text(tmp_path, monkeypatch):
     secrets = [('default', PW_DEFAULT)]
-    monkeypatch.setattr(VaultSecretsContext, '_current', VaultSecretsContext(secrets))
+    if VaultSecretsContext is not None:  # 2.19+ EncryptedString decrypts through the context
+        monkeypatch.setattr(VaultSecretsContext, '_current', VaultSecretsContext(secrets))
     inline = VaultLib(secrets).encrypt(MARKER, secret=PW_DEFAULT).decode()
     loaded = make_loader(secrets).load('vaulted: !vault |\n  %s\nplain: text\n' % inline.replace('\n', '\n  '))
-    assert loaded['vaulted'].__class__.__name__ == 'EncryptedString'
-    assert loaded['plain'].__class__ is not str, 'the loader hands out tagged str subclasses'
+    assert isinstance(loaded['vaulted'], VAULTED_TYPE)
+    assert loaded['vaulted'].__class__ is not str
+    assert loaded['plain'].__class__ is not str, 'the loader hands out str subclasses'
+    assert tagged_text('tpl').__class__ is not str
 
     target = tmp_path / 'v.yml'
-    values = {'vaulted': loaded['vaulted'], 'plain': loaded['plain'], 'trusted': trust_as_template('tpl'),
+    values = {'vaulted': loaded['vaulted'], 'plain': loaded['plain'], 'trusted': tagged_text('tpl'),
               'nested': loaded}
     run_action({'path': str(target), 'values': values}, secrets=secrets)
 
@@ -361,7 +385,7 @@ def test_unsupported_value_type_refused(tmp_path):
 
 
 def test_to_builtin_returns_exact_builtin_types():
-    converted = cw_vault_write.to_builtin({trust_as_template('k'): [trust_as_template('v'), 1, 2.5, True, None]}, 'values')
+    converted = cw_vault_write.to_builtin({tagged_text('k'): [tagged_text('v'), 1, 2.5, True, None]}, 'values')
     assert converted == {'k': ['v', 1, 2.5, True, None]}
     key = list(converted)[0]
     assert key.__class__ is str
