@@ -44,7 +44,9 @@ if grep -rlF -e "${boot_private}" -e "${integrator}" -e "${new_private}" "${work
     echo "FAIL: a private key or password appears in the files listed above"
     exit 1
 fi
-# the search covered real, verbose output
-grep -qF "<127.0.0.1> ESTABLISH LOCAL CONNECTION" "${work}/stdout-first.txt" || grep -qF "ESTABLISH LOCAL CONNECTION" "${work}/ansible.log"
+# the search covered real, verbose output: -vvvv task paths and the modules' invocation arguments (the modules
+# run inside the controller, so no connection is established and nothing prints ESTABLISH LOCAL CONNECTION)
+grep -qF "task path: " "${work}/stdout-first.txt"
+grep -qF '"module_args": {' "${work}/stdout-first.txt" && grep -qF '"module_args": {' "${work}/ansible.log"
 grep -qF '"changed": true' "${work}/tree/${tenant}" || grep -qF '"changed": false' "${work}/tree/${tenant}"
 echo "role_integration_no_secrets: no secret in $(cat "${work}"/stdout-* "${work}"/stderr-* "${work}/ansible.log" | wc -l) lines of output and $(find "${work}/tree" -type f | wc -l) JSON result file(s)"
