@@ -242,6 +242,33 @@ def makedirs_private(directory, created):
     created.append(directory)
 
 
+def unwritable_reason(path):
+    """Why the vault file ``path`` could not be written (part of a sentence), or None.
+
+    Looks at the nearest directory that exists (missing ones would be created in it) and proves it accepts
+    a new file with an empty probe file that is removed at once: ``os.access`` alone says yes to root on
+    file systems that refuse new entries (/proc, for example). Nothing is left behind, in check mode too.
+    """
+    existing = os.path.dirname(path) or '.'
+    while not os.path.isdir(existing):
+        if os.path.lexists(existing):
+            return '%s exists but is not a directory' % existing
+        parent = os.path.dirname(existing)
+        if parent == existing:
+            break
+        existing = parent
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return 'the directory %s is not writable' % existing
+    probe = os.path.join(existing, '.%s.%s.probe' % (os.path.basename(path), os.urandom(6).hex()))
+    try:
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_CLOEXEC', 0), 0o600)
+    except OSError as exc:
+        return 'the directory %s does not accept new files (%s)' % (existing, exc.strerror or errno.errorcode.get(exc.errno, exc))
+    os.close(fd)
+    os.unlink(probe)
+    return None
+
+
 def write_atomically(path, b_ciphertext, mode):
     """Write ciphertext next to ``path`` with 0600 from creation, fsync, rename over ``path``."""
     directory = os.path.dirname(path) or '.'
@@ -363,6 +390,10 @@ class ActionModule(ActionBase):
         secrets = loaded_vault_secrets(self._loader)
         label, secret = select_encrypt_secret(secrets, args['vault_id'])
         result['vault_id'] = label
+        # checked in check mode too, so that a dry run (or a play's pre-flight) fails where the real run would
+        problem = unwritable_reason(path)
+        if problem:
+            raise AnsibleActionFail('Cannot write the vault file %s: %s; nothing was written.' % (path, problem))
 
         check_mode = bool(self._task.check_mode)
         lock_dir = directory if os.path.isdir(directory) else None

@@ -86,7 +86,10 @@ options:
 attributes:
   check_mode:
     support: full
-    description: Decrypts and compares, reports what would change, and writes nothing, not even directories.
+    description:
+      - Decrypts and compares, reports what would change, and writes nothing, not even directories.
+      - Like a real run it fails on a vault id that is not loaded or ambiguous, and on a directory that does not accept
+        new files (proven with an empty probe file that is removed at once), so a dry run can vet the target first.
   diff_mode:
     support: full
     description: Shows which entries are added, changed or removed, with every value replaced by C(<masked>).

@@ -327,6 +327,31 @@ def test_check_mode_writes_nothing(tmp_path):
     assert os.listdir(tmp_path) == ['e.yml']
 
 
+@pytest.mark.parametrize('check_mode', [True, False])
+def test_unwritable_directory_is_refused_in_check_mode_too(tmp_path, check_mode):
+    """A pre-flight in check mode must fail where the real write would, and leave nothing behind."""
+    locked = tmp_path / 'locked'
+    locked.mkdir()
+    os.chmod(locked, 0o500)
+    # root ignores mode bits: then a file system that refuses new entries (procfs) stands in
+    target, where = (('/proc/cw-unwritable/v.yml', '/proc') if os.geteuid() == 0
+                     else (str(locked / 'sub' / 'v.yml'), str(locked)))
+    try:
+        with pytest.raises(AnsibleActionFail, match='Cannot write the vault file') as info:
+            run_action({'path': target, 'values': {'a': MARKER}}, check_mode=check_mode)
+    finally:
+        os.chmod(locked, 0o700)
+    assert target in str(info.value) and where in str(info.value) and 'nothing was written' in str(info.value)
+    assert MARKER not in str(info.value)
+    assert os.listdir(locked) == []
+
+
+def test_unwritable_probe_leaves_nothing_in_a_writable_directory(tmp_path):
+    result = run_action({'path': str(tmp_path / 'v.yml'), 'values': {'a': MARKER}}, check_mode=True)
+    assert result['changed'] is True
+    assert os.listdir(tmp_path) == []
+
+
 def test_diff_masks_every_value(tmp_path):
     target = tmp_path / 'v.yml'
     write_vault(target, {'keep': 'keep-value', 'private_key': 'old-private', 'gone': 'gone-value'})
