@@ -229,11 +229,16 @@ def ensure(module):
     warnings = []
     created = role is None
     if created:
+        # Module and function names are checked against the catalogue (an existing role's settings, read only)
+        # before the role is created, so that a bad permission row leaves no half-made role behind.
+        catalogue = template_settings(module) if wanted or module.check_mode else []
+        if wanted and catalogue:
+            perms.match(catalogue, wanted)
         body = {"name": name}
         if p["role_type"]:
             body["roleType"] = p["role_type"]
         role = module.write("POST", PATH, body, predicted=dict(body, id=None), lookup=lambda: find_role(module, name))
-        settings = template_settings(module) if module.check_mode else module.client.list(settings_path(role["id"]))
+        settings = catalogue if module.check_mode else module.client.list(settings_path(role["id"]))
         before_role = {}
     else:
         if p["role_type"] and str(role.get("roleType") or "").lower() != p["role_type"].lower():
