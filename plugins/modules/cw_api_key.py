@@ -147,7 +147,10 @@ member:
   returned: always
   type: dict
 key_endpoint:
-  description: Whether the server answers the (undocumented) key endpoint; V(null) in adopt mode where it is not asked.
+  description:
+    - Whether the server answers the (undocumented) key endpoint; V(null) in adopt mode where it is not asked.
+    - V(false) on the failure for a server without that endpoint, so a play can fall back to adopt mode by testing
+      this flag rather than the message.
   returned: always
   type: bool
 msg:
@@ -189,10 +192,12 @@ def adopt(module, member):
 
 
 def no_endpoint(module, member, what):
+    """Fail with the UI steps and C(key_endpoint=false), which a play can test instead of the message text."""
     p = module.params
-    raise CWError("This ConnectWise server has no API key endpoint (GET %s answered 404/405), so the module cannot %s. %s"
-                  % (keys.keys_path(member["id"]), what,
-                     keys.UI_STEPS.format(member=member.get("identifier"), description=p["description"] or "<description>")))
+    module.fail("This ConnectWise server has no API key endpoint (GET %s answered 404/405), so the module cannot %s. %s"
+                % (keys.keys_path(member["id"]), what,
+                   keys.UI_STEPS.format(member=member.get("identifier"), description=p["description"] or "<description>")),
+                key_endpoint=False, member=member_ref(member))
 
 
 def create(module, member, existing):
