@@ -33,6 +33,7 @@ from ansible.vars.clean import remove_internal_keys
 
 try:  # ansible-core 2.19+: modules get their arguments through a serialization profile
     from ansible.module_utils.common.json import Direction, get_module_encoder
+    AnsibleJSONEncoder = None  # deprecated there; the profile's encoder replaces it
 except ImportError:  # ansible-core 2.17/2.18
     Direction = get_module_encoder = None
     from ansible.module_utils.common.json import AnsibleJSONEncoder
