@@ -148,6 +148,17 @@ def suggestion(word, candidates):
     return (" Did you mean %s?" % " or ".join(repr(m) for m in matches)) if matches else ""
 
 
+# Member references by name or id: option -> (what, path, name fields). cw_api_member resolves them when it writes;
+# cw_api_member_info resolves them without writing, so a play can vet them before its first write.
+MEMBER_REFERENCES = {
+    "level": ("level", "system/myCompany/corporateStructureLevels", ("name",)),
+    "location": ("location", "system/locations", ("name",)),
+    "department": ("department", "system/departments", ("name", "identifier")),
+    "default_territory": ("default territory", "system/locations", ("name",)),
+    "time_zone": ("time zone", "system/timeZoneSetups", ("name",)),
+}
+
+
 # ---------------------------------------------------------------------------------------------
 # The module base
 # ---------------------------------------------------------------------------------------------
@@ -242,6 +253,11 @@ class CWModule(AnsibleModule):
         names = [r.get(fields[0]) for r in near]
         raise CWError("There is no %s named %r.%s" % (what, text, suggestion(text, names)))
 
+    def resolve_member_reference(self, option, value, current=None):
+        """``resolve()`` for one of MEMBER_REFERENCES."""
+        what, path, fields = MEMBER_REFERENCES[option]
+        return self.resolve(what, path, value, fields=fields, current=current)
+
     # -- results ----------------------------------------------------------------------------
 
     def record(self, before=None, after=None):
@@ -285,4 +301,4 @@ def scrub_result(result):
     return out
 
 
-__all__ = ["CWModule", "CWError", "conditions", "condition", "scrub", "patch_operations", "projection", "close_matches"]
+__all__ = ["CWModule", "CWError", "MEMBER_REFERENCES", "conditions", "condition", "scrub", "patch_operations", "projection", "close_matches"]

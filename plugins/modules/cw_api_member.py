@@ -153,7 +153,7 @@ FIELDS = ["identifier", "name", "emailAddress", "securityRole", "structureLevel"
 def desired_fields(module, current=None):
     p = module.params
     current = current or {}
-    location = module.resolve("location", "system/locations", p["location"], current=current.get("securityLocation"))
+    location = module.resolve_member_reference("location", p["location"], current=current.get("securityLocation"))
     desired = {
         "identifier": p["identifier"],
         "name": p["name"],
@@ -161,14 +161,13 @@ def desired_fields(module, current=None):
         "notes": p["notes"],
         "inactiveFlag": p["inactive"] if p["state"] == "present" else None,
         "securityRole": module.resolve("security role", "system/securityroles", p["security_role"], current=current.get("securityRole")),
-        "structureLevel": module.resolve("level", "system/myCompany/corporateStructureLevels", p["level"], current=current.get("structureLevel")),
+        "structureLevel": module.resolve_member_reference("level", p["level"], current=current.get("structureLevel")),
         "securityLocation": location,
         "defaultLocation": location,
-        "defaultDepartment": module.resolve("department", "system/departments", p["department"], fields=("name", "identifier"),
-                                            current=current.get("defaultDepartment")),
-        "salesDefaultLocation": module.resolve("default territory", "system/locations", p["default_territory"],
-                                               current=current.get("salesDefaultLocation")),
-        "timeZone": module.resolve("time zone", "system/timeZoneSetups", p["time_zone"], current=current.get("timeZone")),
+        "defaultDepartment": module.resolve_member_reference("department", p["department"], current=current.get("defaultDepartment")),
+        "salesDefaultLocation": module.resolve_member_reference("default_territory", p["default_territory"],
+                                                                current=current.get("salesDefaultLocation")),
+        "timeZone": module.resolve_member_reference("time_zone", p["time_zone"], current=current.get("timeZone")),
     }
     return desired
 

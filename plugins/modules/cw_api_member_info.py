@@ -31,6 +31,29 @@ options:
       - Also return inactive API members.
     type: bool
     default: true
+  resolve:
+    description:
+      - Member references to look up by name or id, the way M(msp.connectwise.cw_api_member) does when it writes
+        (server-side C(conditions), never a full listing). An unknown or ambiguous name fails with close matches, so a
+        play can vet these before its first write; the ids are returned in RV(resolved).
+    type: dict
+    default: {}
+    suboptions:
+      level:
+        description: Member level, for example V(Corporate).
+        type: str
+      location:
+        description: Location.
+        type: str
+      department:
+        description: Department (name or identifier).
+        type: str
+      default_territory:
+        description: Default territory (a location).
+        type: str
+      time_zone:
+        description: Time zone.
+        type: str
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - msp.connectwise.connectwise
@@ -50,6 +73,14 @@ EXAMPLES = r"""
 - name: Every active API member
   msp.connectwise.cw_api_member_info:
     include_inactive: false
+
+- name: Vet the placement of a member before anything is written
+  msp.connectwise.cw_api_member_info:
+    identifier: sophos-central
+    resolve:
+      level: Corporate
+      time_zone: Eastern Standard Time
+  register: placement
 """
 
 RETURN = r"""
@@ -59,13 +90,22 @@ api_members:
   type: list
   elements: dict
   sample: [{id: 181, identifier: sophos-central, name: Sophos Central, inactiveFlag: false}]
+resolved:
+  description: The id of each reference given in O(resolve); V(null) for those not given.
+  returned: always
+  type: dict
+  sample: {level: 1, location: null, department: null, default_territory: null, time_zone: 5}
 """
 
-from ansible_collections.msp.connectwise.plugins.module_utils._module import CWModule, condition, strip_info
+from ansible_collections.msp.connectwise.plugins.module_utils._module import MEMBER_REFERENCES, CWModule, condition, strip_info
 
 
 def run(module):
     p = module.params
+    resolved = {}
+    for option in sorted(MEMBER_REFERENCES):
+        ref = module.resolve_member_reference(option, (p["resolve"] or {}).get(option) or None)
+        resolved[option] = ref["id"] if ref else None
     terms = []
     if p["identifier"]:
         terms.append(condition("identifier", p["identifier"]))
@@ -74,7 +114,7 @@ def run(module):
     if not p["include_inactive"]:
         terms.append(condition("inactiveFlag", False))
     rows = module.client.list("system/apiMembers", conditions_=" and ".join(terms) or None, order_by="identifier asc")
-    module.finish(api_members=strip_info(rows))
+    module.finish(api_members=strip_info(rows), resolved=resolved)
 
 
 def main():
@@ -83,6 +123,7 @@ def main():
             identifier=dict(type="str"),
             name=dict(type="str"),
             include_inactive=dict(type="bool", default=True),
+            resolve=dict(type="dict", default={}, options=dict((option, dict(type="str")) for option in MEMBER_REFERENCES)),
         ),
     )
     module.run(lambda: run(module))
