@@ -248,3 +248,32 @@ def compare_effective(effective, required, exact=False):
 
 def probe_path(row):
     return PROBES.get((canon(module_label(row)), canon(function_label(row))))
+
+
+def probe_path_problem(path):
+    """A sentence saying why ``path`` is no API path to probe, or None."""
+    text = (path or "").strip()
+    if not text.startswith("/") or "://" in text or "?" in text or ".." in text.split("/"):
+        return "%r is not an API path below the codebase; give one starting with /, such as /procurement/catalog." % path
+    return None
+
+
+def run_probes(client, wanted):
+    """GET each ``(label, path, params)`` once per path; a 403 is a finding, any other error is raised."""
+    results = []
+    seen = set()
+    for label, path, params in wanted:
+        key = "/" + path.strip().strip("/")
+        if key in seen:
+            continue
+        seen.add(key)
+        entry = {"row": label, "path": key}
+        try:
+            client.request("GET", key.lstrip("/"), params=params)
+            entry.update(status=200, ok=True)
+        except CWError as exc:
+            if exc.status not in (403,):
+                raise
+            entry.update(status=exc.status, ok=False)
+        results.append(entry)
+    return results

@@ -63,9 +63,27 @@ options:
     default: false
   probe:
     description:
-      - Call one read endpoint per required row with inquire rights to prove the permission works in practice.
+      - Call one read endpoint per required row with inquire rights to prove the permission works in practice, and
+        each of O(probe_paths).
     type: bool
     default: true
+  probe_paths:
+    description:
+      - Further read endpoints to call with the key when O(probe=true), for example the C(verify) list of an
+        M(msp.connectwise.cw_validate_profile#filter) profile. A path already probed for a required row is not asked twice.
+      - An answer of 403 counts as a missing permission; other errors fail the task.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      path:
+        description: API path below the codebase, starting with C(/), for example V(/procurement/catalog).
+        type: str
+        required: true
+      params:
+        description: Query parameters, for example C({pageSize: 1}).
+        type: dict
+        default: {}
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - msp.connectwise.connectwise
@@ -127,27 +145,22 @@ from ansible_collections.msp.connectwise.plugins.module_utils import _permission
 
 
 def probe(module, pairs):
-    results = []
+    wanted = []
     for item, row in pairs:
-        if item["levels"].get("inquire", "None") == "None":
-            continue
-        path = perms.probe_path(row)
-        if not path:
-            continue
-        entry = {"row": perms.row_title(row), "path": "/" + path}
-        try:
-            module.client.request("GET", path, params={"pageSize": 1, "fields": "id"})
-            entry.update(status=200, ok=True)
-        except CWError as exc:
-            if exc.status not in (403,):
-                raise
-            entry.update(status=exc.status, ok=False)
-        results.append(entry)
-    return results
+        path = perms.probe_path(row) if item["levels"].get("inquire", "None") != "None" else None
+        if path:
+            wanted.append((perms.row_title(row), path, {"pageSize": 1, "fields": "id"}))
+    for index, extra in enumerate(module.params["probe_paths"]):
+        wanted.append(("probe_paths[%d]" % index, extra["path"], extra["params"] or {}))
+    return perms.run_probes(module.client, wanted)
 
 
 def run(module):
     p = module.params
+    for index, extra in enumerate(p["probe_paths"]):
+        problem = perms.probe_path_problem(extra["path"])
+        if problem:
+            raise CWError("probe_paths[%d]: %s" % (index, problem))
     wanted = perms.normalize_permissions(p["required_permissions"])
     rows = module.client.list("system/mySecurity")
     owner = keys.member_of(rows) or {}
@@ -182,6 +195,10 @@ def main():
             expected_member=dict(type="str"),
             exact=dict(type="bool", default=False),
             probe=dict(type="bool", default=True),
+            probe_paths=dict(type="list", elements="dict", default=[], options=dict(
+                path=dict(type="str", required=True),
+                params=dict(type="dict", default={}),
+            )),
         ),
     )
     module.run(lambda: run(module))
