@@ -57,17 +57,6 @@ CASES = [
 ]
 
 
-# Known defects (see the reliability section of the README): these inputs are only checked by the step that uses
-# them, after earlier steps have written (the role validates member, key and vault settings late, and
-# cw_security_role creates a new role before it checks the permission names). They still must give one clear
-# message without a traceback; the no-partial-change check applies to every other case. Shrink this list as the
-# role and module validate earlier.
-PARTIAL_CHANGE_DEFECTS = {
-    "profile-unknown-function", "profile-unknown-module", "member-identifier-too-long", "member-name-too-long",
-    "key-description-too-long", "unknown-member-level", "unknown-time-zone", "wrong-vault-id", "unwritable-vault-path",
-}
-
-
 @pytest.fixture(name="bad_lab", scope="module")
 def bad_lab_fixture(tmp_path_factory):
     lab = harness.Lab(str(tmp_path_factory.mktemp("bad") / "lab"))
@@ -112,8 +101,38 @@ def test_bad_input_is_one_clear_message_and_no_change(bad_lab, case):
     assert "Traceback" not in run.output, str(run)
     assert "MODULE FAILURE" not in run.output, str(run)
     assert phrase.lower() in run.output.lower(), "the message does not name %r\n%s" % (phrase, run)
-    if name in PARTIAL_CHANGE_DEFECTS:
-        return
     writes = bad_lab.stats().get(company, {}).get("writes", 0)
     after = bad_lab.state(company)
     assert writes == 0 and after == before, "partial change after bad input (%d write requests)\n%s" % (writes, run)
+
+
+# The other entry points of the role validate their own argument specs: (case id, playbook, extra variables, phrase).
+ENTRY_POINT_CASES = [
+    ("rotate-timeout-not-a-number", "rotate_keys", {"integration_timeout": "soon"}, "integration_timeout"),
+    ("rotate-bad-role-mode", "rotate_keys", {"integration_role_mode": "sometimes"}, "integration_role_mode"),
+    ("audit-bad-role-mode", "audit", {"integration_role_mode": "sometimes"}, "integration_role_mode"),
+    ("audit-retries-not-a-number", "audit", {"integration_retries": "many"}, "integration_retries"),
+    ("offboard-profile-not-a-mapping", "offboard", {"integration_profile": ["a", "list"]}, "integration_profile"),
+    ("offboard-validate-certs-not-a-bool", "offboard", {"integration_validate_certs": "perhaps"}, "integration_validate_certs"),
+]
+
+
+@pytest.mark.parametrize("case", ENTRY_POINT_CASES, ids=[c[0] for c in ENTRY_POINT_CASES])
+def test_entry_points_check_their_arguments_first(bad_lab, case):
+    name, playbook, extra_vars, phrase = case
+    company = "bad-" + name[:40]
+    bad_lab.add_tenants([{"company_id": company, "members": 5, "integrator_login": True}])
+    before = bad_lab.state(company)
+    bad_lab.reset_stats()
+    vars_file = os.path.join(bad_lab.work, "bad-%s.json" % name)
+    with open(vars_file, "w", encoding="utf-8") as handle:
+        json.dump(extra_vars, handle)
+    run = bad_lab.playbook(playbook, "--limit", company, "-e", "@" + vars_file)
+
+    assert run.returncode != 0, "bad input was accepted\n%s" % run
+    assert "Traceback" not in run.output, str(run)
+    # the role's argument spec names the variable; a module would only name its own option
+    assert "argument spec" in run.output.lower() or "validating arguments" in run.output.lower(), str(run)
+    assert phrase.lower() in run.output.lower(), "the message does not name %r\n%s" % (phrase, run)
+    stats = bad_lab.stats().get(company, {})
+    assert stats.get("total", 0) == 0 and bad_lab.state(company) == before, "requests after bad input\n%s" % run
