@@ -70,7 +70,7 @@ options:
   probe_paths:
     description:
       - Further read endpoints to call with the key when O(probe=true), for example the C(verify) list of an
-        M(msp.connectwise.cw_validate_profile#filter) profile. A path already probed for a required row is not asked twice.
+        integration role permission profile (see P(msp.connectwise.cw_validate_profile#filter)). A path already probed for a required row is not asked twice.
       - An answer of 403 counts as a missing permission; other errors fail the task.
     type: list
     elements: dict
@@ -81,7 +81,7 @@ options:
         type: str
         required: true
       params:
-        description: Query parameters, for example C({pageSize: 1}).
+        description: Query parameters, for example V(pageSize=1) written as a mapping.
         type: dict
         default: {}
 extends_documentation_fragment:
