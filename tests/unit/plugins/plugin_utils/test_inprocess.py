@@ -1,0 +1,95 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) msp.connectwise contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The in-process module run on whichever ansible-core runs the tests (2.17, 2.18 or 2.19)."""
+
+from __future__ import annotations
+
+from unittest.mock import MagicMock
+
+import pytest
+
+from ansible.module_utils import basic
+from ansible.parsing import vault as core_vault
+from ansible.parsing.dataloader import DataLoader
+from ansible.parsing.vault import VaultLib, VaultSecret
+from ansible.playbook.play_context import PlayContext
+from ansible.playbook.task import Task
+
+from ansible_collections.msp.connectwise.plugins.plugin_utils import _inprocess
+
+MARKER = 'company-7f3a91'
+SECRETS = [('default', VaultSecret(b'unit-test-password'))]
+VaultSecretsContext = getattr(core_vault, 'VaultSecretsContext', None)  # 2.19+
+
+
+def vaulted(text, monkeypatch):
+    """``text`` as a ``!vault`` value the way this core's loader hands it to a task."""
+    if VaultSecretsContext is not None:  # 2.19+ EncryptedString decrypts through the context
+        monkeypatch.setattr(VaultSecretsContext, '_current', VaultSecretsContext(SECRETS))
+    loader = DataLoader()
+    loader.set_vault_secrets(SECRETS)
+    cipher = VaultLib(SECRETS).encrypt(text, secret=SECRETS[0][1]).decode()
+    value = loader.load('v: !vault |\n  %s\n' % cipher.replace('\n', '\n  '))['v']
+    assert value.__class__ is not str
+    return value
+
+
+def make_action(args, transport='local', become=False, environment=None):
+    task = MagicMock(Task)
+    task.args = args
+    task.action = task.resolved_action = 'msp.connectwise.cw_security_role_info'
+    task.check_mode = False
+    task.diff = False
+    task.async_val = 0
+    task.no_log = False
+    task.environment = [{}] if environment is None else environment
+    connection = MagicMock()
+    connection.transport = transport
+    connection.become = None
+    connection.socket_path = None
+    connection._shell.tmpdir = None
+    connection._shell.get_option.return_value = '~/.ansible/tmp'
+    play_context = PlayContext()
+    play_context.become = become
+    return _inprocess.InProcessModuleAction(task, connection, play_context, loader=DataLoader(), templar=None,
+                                            shared_loader_obj=None)
+
+
+def test_profile_handling_matches_the_core():
+    """2.19+ hands modules a serialization profile; 2.17/2.18 have none, and the action must not set one."""
+    assert _inprocess.PROFILED is hasattr(basic, '_ANSIBLE_PROFILE')
+
+
+@pytest.mark.parametrize('transport, become, environment, expected', [
+    ('local', False, [{}], True),
+    ('local', False, [], True),
+    ('local', True, [{}], False),
+    ('ssh', False, [{}], False),
+    ('local', False, [{'HTTPS_PROXY': 'http://proxy:3128'}], False),
+])
+def test_in_process_only_where_a_shipped_module_would_run_the_same(transport, become, environment, expected):
+    action = make_action({}, transport=transport, become=become, environment=environment)
+    assert action.in_process_possible({}) is expected
+    assert action.in_process_possible({_inprocess.SWITCH: False}) is False
+
+
+def test_module_runs_in_process_with_vaulted_arguments_as_plaintext(monkeypatch):
+    args = {'site': 'cw.example.invalid', 'company_id': vaulted(MARKER, monkeypatch), 'public_key': 'pub',
+            'private_key': 'PRIVATE-7f3a91', 'client_id': 'client', 'timeout': 'not-a-number'}
+    saved = basic._ANSIBLE_ARGS, getattr(basic, '_ANSIBLE_PROFILE', None)
+
+    result = make_action(args).run_in_process({})
+
+    # argument validation fails before any request: the module got its arguments and answered through exit/fail_json
+    assert result['failed'] is True
+    assert 'timeout' in result['msg'] and 'float' in result['msg']
+    assert 'MODULE FAILURE' not in result['msg']
+    module_args = result['invocation']['module_args']
+    assert module_args['company_id'] == MARKER and module_args['company_id'].__class__ is str
+    assert module_args['private_key'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+    assert 'PRIVATE-7f3a91' not in repr(result)
+    assert result['_ansible_parsed'] is True, "parsed by this core's _parse_returned_data"
+    assert '_ansible_suppress_tmpdir_delete' not in result
+    assert (basic._ANSIBLE_ARGS, getattr(basic, '_ANSIBLE_PROFILE', None)) == saved
