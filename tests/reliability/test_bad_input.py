@@ -32,6 +32,9 @@ CASES = [
      "function"),
     ("profile-unknown-function", {"integration_profile": profile(permissions=[dict(ROW, function="Time Travel")])}, {}, "Time Travel"),
     ("profile-unknown-module", {"integration_profile": profile(permissions=[dict(ROW, module="Spaceship")])}, {}, "Spaceship"),
+    # the integrator login the role would create must not be left behind by a profile that fails later
+    ("ensure-login-with-bad-profile", {"integration_integrator_login": "ensure", "integration_integrator_username": "new-integrator",
+                                       "integration_profile": profile(permissions=[dict(ROW, function="Time Travel")])}, {}, "Time Travel"),
     ("profile-unknown-verb", {"integration_profile": profile(permissions=[dict(ROW, destroy="All")])}, {}, "destroy"),
     ("member-identifier-too-long", {"integration_member_identifier": "SixteenCharsLong"}, {}, "SixteenCharsLong"),
     ("member-name-too-long", {"integration_member_name": "N" * 31}, {}, "30 characters"),
