@@ -20,6 +20,7 @@ import errno
 import fcntl
 import keyword
 import os
+import re
 import stat
 
 import yaml
@@ -307,6 +308,23 @@ def write_atomically(path, b_ciphertext, mode):
     fsync_directory(directory)
 
 
+def remove_stale_temp_files(directory, base):
+    """Delete temp files that a killed writer of ``base`` left behind; call only while holding the directory lock.
+
+    They hold ciphertext only (0600), but nothing else would ever remove them.
+    """
+    pattern = re.compile(r'^\.%s\.[0-9a-f]{12}\.tmp$' % re.escape(base))
+    removed = []
+    for name in os.listdir(directory):
+        if pattern.match(name):
+            try:
+                os.unlink(os.path.join(directory, name))
+                removed.append(name)
+            except OSError:
+                pass
+    return removed
+
+
 def fsync_directory(directory):
     try:
         dir_fd = os.open(directory, os.O_RDONLY)
@@ -382,7 +400,8 @@ class ActionModule(ActionBase):
         if os.path.lexists(path) and not os.path.isfile(path):
             raise AnsibleActionFail('%s exists but is not a regular file; nothing was written.' % path)
 
-        result = dict(changed=False, path=path, vault_id=None, added=[], updated=[], removed=[], changed_keys=[], created_dirs=[])
+        result = dict(changed=False, path=path, vault_id=None, added=[], updated=[], removed=[], changed_keys=[], created_dirs=[],
+                      removed_temp_files=[])
 
         if state == 'absent' and not os.path.exists(path):
             return result
@@ -435,6 +454,8 @@ class ActionModule(ActionBase):
 
             if not os.path.isdir(directory):
                 makedirs_private(directory, result['created_dirs'])
+            elif lock_dir:
+                result['removed_temp_files'] = remove_stale_temp_files(directory, os.path.basename(path))
             if content_changed or not exists:
                 plaintext = yaml.safe_dump(desired, default_flow_style=False, sort_keys=False, allow_unicode=True, explicit_start=True)
                 b_ciphertext = VaultLib(secrets).encrypt(plaintext, secret=secret, vault_id=label)

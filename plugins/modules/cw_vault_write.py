@@ -182,4 +182,12 @@ created_dirs:
   type: list
   elements: str
   sample: [/srv/inventory/host_vars/tenant-a]
+removed_temp_files:
+  description:
+    - Names of temporary files that an earlier, interrupted write of this file left in its directory and that this
+      write removed. They only ever hold ciphertext. Empty in check mode and when nothing was written.
+  returned: always
+  type: list
+  elements: str
+  sample: [.connectwise.vault.yml.3fa2c1d0b9e8.tmp]
 """

@@ -92,6 +92,7 @@ def test_killed_during_the_first_vault_write(make_lab, point):
     assert_no_plaintext_temp(lab, company)
     recover_and_check(lab, company)
     assert orphans[0]["id"] not in [k["id"] for k in lab.state(company)["tables"]["apiKeys"]]
+    assert not temp_files(lab, company), "the next write left the crashed write's temp file behind"
 
 
 @pytest.mark.parametrize("point", ["vault-midwrite", "vault-before-rename"])
@@ -111,11 +112,17 @@ def test_killed_during_the_rotation_vault_write(make_lab, point):
     assert lab.authenticates(company, stored[PREFIX + "public_key"], stored[PREFIX + "private_key"])
     assert_no_plaintext_temp(lab, company)
     after = recover_and_check(lab, company)
+    assert not temp_files(lab, company), "the next write left the crashed write's temp file behind"
     assert after["id"] != before["id"] or after["publicKey"] == stored[PREFIX + "public_key"]
 
 
 def crash_env(point):
     return {"CW_CRASH_AT": point, "PYTHONPATH": os.path.join(HERE, "crash_hook")}
+
+
+def temp_files(lab, company):
+    directory = os.path.dirname(lab.vault_file(company))
+    return [name for name in os.listdir(directory) if name.endswith(".tmp")] if os.path.isdir(directory) else []
 
 
 def assert_no_plaintext_temp(lab, company):

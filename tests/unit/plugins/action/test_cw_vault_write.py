@@ -141,6 +141,19 @@ def test_new_file_is_vault_1_1_for_default_label_mode_0600_dirs_0700(tmp_path):
     assert sorted(os.listdir(target.parent)) == ['connectwise.vault.yml'], 'no temp file left behind'
 
 
+def test_a_write_removes_temp_files_an_interrupted_write_of_the_same_file_left(tmp_path):
+    target = tmp_path / 'connectwise.vault.yml'
+    stale = tmp_path / '.connectwise.vault.yml.0123456789ab.tmp'
+    stale.write_bytes(b'$ANSIBLE_VAULT;1.1;AES256\n3031')
+    other = tmp_path / '.other.vault.yml.0123456789ab.tmp'
+    other.write_bytes(b'$ANSIBLE_VAULT;1.1;AES256\n3031')
+
+    result = run_action({'path': str(target), 'values': {'key_id': 17}})
+
+    assert result['removed_temp_files'] == [stale.name]
+    assert sorted(os.listdir(tmp_path)) == [other.name, target.name], "another file's temp file is not this write's business"
+
+
 def test_label_other_than_default_writes_1_2_header(tmp_path):
     target = tmp_path / 'v.yml'
     result = run_action({'path': str(target), 'values': {'a': 'b'}, 'vault_id': 'prod'},
