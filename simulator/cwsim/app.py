@@ -6,6 +6,7 @@ import binascii
 import json
 import logging
 import os
+import re
 
 from aiohttp import web
 
@@ -31,6 +32,7 @@ class Stats:
         self.by_route = {}
         self.by_method = {}
         self.by_status = {}
+        self.by_api_version = {}
         self.reads = 0
         self.writes = 0
 
@@ -43,13 +45,36 @@ class Stats:
         else:
             self.writes += 1
 
+    def api_version(self, version):
+        self.by_api_version[version] = self.by_api_version.get(version, 0) + 1
+
     def status(self, status):
         key = str(status)
         self.by_status[key] = self.by_status.get(key, 0) + 1
 
     def as_dict(self):
         return {"total": self.reads + self.writes, "reads": self.reads, "writes": self.writes,
-                "by_method": dict(self.by_method), "by_route": dict(self.by_route), "by_status": dict(self.by_status)}
+                "by_method": dict(self.by_method), "by_route": dict(self.by_route), "by_status": dict(self.by_status),
+                "by_api_version": dict(self.by_api_version)}
+
+
+_VERSIONED_ACCEPT = re.compile(r"application/vnd\.connectwise\.com\+json\s*;\s*version\s*=\s*([^\s,;]+)", re.IGNORECASE)
+_VERSION = re.compile(r"^v?\d{4}\.\d{1,2}$")
+
+
+def requested_api_version(accept):
+    """The model version a client pinned in its Accept header ('latest' when none); 400 for a malformed one.
+
+    ConnectWise names model versions after its releases (2019.1 ... 2025.16); what it answers for a
+    malformed version is not documented, so the simulator treats it as a bad request.
+    """
+    match = _VERSIONED_ACCEPT.search(accept or "")
+    if not match:
+        return "latest"
+    version = match.group(1).strip("'\"")
+    if not _VERSION.match(version):
+        raise errors.bad_request("The Accept header asks for API version %r; use a release number such as 2025.1." % version, "Accept")
+    return version.lstrip("vV")
 
 
 class Simulator:
@@ -200,6 +225,7 @@ async def handle_api(request, sim, rest, codebase):
         raise errors.ApiError(400, "InvalidClientId", "The clientId header is required; register one at "
                               "developer.connectwise.com and send it with every request.",
                               [errors.field_error("NullValue", "clientId header is missing.", "request", "clientId")])
+    stats.api_version(requested_api_version(request.headers.get("Accept", "")))
     caller = authenticate(tenant, creds, request.headers)
     request["cwsim_public_key"] = creds[1]
     if codebase.lower() != tenant.codebase.lower():

@@ -24,6 +24,18 @@ def test_codebase_is_per_tenant(server):
     assert wrong.get("/system/info").status_code == 404
 
 
+def test_pinned_api_version_is_counted_and_a_malformed_one_refused(server):
+    requests.post(server.base + "/_sim/stats/reset", timeout=10)
+    client = Client(server, "acme", "AcmePublic01", "AcmePrivate01")
+    pinned = {"Accept": "application/vnd.connectwise.com+json; version=2025.1"}
+    assert client.get("/system/info", headers=pinned).status_code == 200
+    assert client.get("/system/info").status_code == 200
+    bad = client.get("/system/info", headers={"Accept": "application/vnd.connectwise.com+json; version=latest-please"})
+    assert bad.status_code == 400 and "Accept" in bad.text
+    versions = requests.get(server.base + "/_sim/tenants/acme/stats", timeout=10).json()["by_api_version"]
+    assert versions == {"2025.1": 1, "latest": 1}
+
+
 def test_missing_client_id_is_a_400_naming_the_header(server):
     client = Client(server, "acme", "AcmePublic01", "AcmePrivate01", client_id=None)
     response = client.get("/system/info")
