@@ -38,12 +38,7 @@ def parse_args(argv):
 
 def load_specs(args):
     if args.tenants:
-        specs = config.load_fixture(args.tenants)
-        for spec, raw in zip(specs, _raw_surfaces(args.tenants)):
-            if not raw:
-                spec["surface"] = args.surface
-            spec.setdefault("token_lifetime", args.token_lifetime)
-        return specs
+        return config.load_fixture(args.tenants, runtime_defaults(args))
     if args.no_demo_tenants:
         return []
     specs = config.demo_specs(args.surface, args.bootstrap_out)
@@ -52,18 +47,9 @@ def load_specs(args):
     return specs
 
 
-def _raw_surfaces(path):
-    """Which tenants (or the fixture's defaults) chose a surface themselves; the CLI default fills the rest."""
-    with open(path, encoding="utf-8") as handle:
-        text = handle.read()
-    if path.endswith((".yml", ".yaml")):
-        import yaml  # pylint: disable=import-outside-toplevel
-        data = yaml.safe_load(text)
-    else:
-        import json  # pylint: disable=import-outside-toplevel
-        data = json.loads(text)
-    default = (data.get("defaults") or {}).get("surface")
-    return [t.get("surface") or default for t in data["tenants"]]
+def runtime_defaults(args):
+    """What a tenant gets from the command line when its fixture entry (or POST /_sim/tenants) does not say."""
+    return {"surface": args.surface, "token_lifetime": args.token_lifetime}
 
 
 def _setup_logging(target):
@@ -115,7 +101,7 @@ def main(argv=None):
     except (OSError, ValueError) as exc:
         print("cwsim: %s" % exc, file=sys.stderr)
         return 2
-    sim = Simulator(specs, args.state_file, {"surface": args.surface, "token_lifetime": args.token_lifetime})
+    sim = Simulator(specs, args.state_file, runtime_defaults(args))
     try:
         asyncio.run(serve(args, sim))
     except KeyboardInterrupt:

@@ -225,8 +225,9 @@ async def handle_api(request, sim, rest, codebase):
         raise errors.ApiError(400, "InvalidClientId", "The clientId header is required; register one at "
                               "developer.connectwise.com and send it with every request.",
                               [errors.field_error("NullValue", "clientId header is missing.", "request", "clientId")])
-    stats.api_version(requested_api_version(request.headers.get("Accept", "")))
+    version = requested_api_version(request.headers.get("Accept", ""))
     caller = authenticate(tenant, creds, request.headers)
+    sim.stats[tenant.company_id.lower()].api_version(version)
     request["cwsim_public_key"] = creds[1]
     if codebase.lower() != tenant.codebase.lower():
         raise errors.no_route(request.path)

@@ -82,8 +82,12 @@ def _integrator(value):
     return {"username": str(value.get("username") or "integrator"), "secret": credentials.hash_secret(password)}
 
 
-def load_fixture(path):
-    """Read a fixture file; YAML needs PyYAML (pinned in the dev requirements)."""
+def load_fixture(path, base_defaults=None):
+    """Read a fixture file; YAML needs PyYAML (pinned in the dev requirements).
+
+    ``base_defaults`` (the command line's choices) apply where neither a tenant nor the fixture's own
+    ``defaults`` say otherwise.
+    """
     with open(path, encoding="utf-8") as handle:
         text = handle.read()
     if path.endswith((".yml", ".yaml")):
@@ -93,7 +97,8 @@ def load_fixture(path):
         data = json.loads(text)
     if not isinstance(data, dict) or not isinstance(data.get("tenants"), list):
         raise ConfigError("%s: expected a mapping with a 'tenants' list" % path)
-    defaults = data.get("defaults") or {}
+    defaults = dict(base_defaults or {})
+    defaults.update(data.get("defaults") or {})
     return [normalise_tenant(raw, defaults) for raw in data["tenants"]]
 
 
