@@ -15,13 +15,13 @@ export ANSIBLE_NOCOLOR := 1
 # Keep tool caches and molecule's collection copy out of the user's home directory.
 TOOL_HOME := $(WORK)/home
 
-.PHONY: help venv tree demo test lint sanity units integration simulator-tests molecule galaxy bench clean sim
+.PHONY: help venv tree demo test lint sanity units integration simulator-tests molecule galaxy runner bench clean sim
 
 help:
 	@echo "make demo   - onboard simulated ConnectWise tenants end to end (installs what it needs)"
-	@echo "make test   - everything CI checks: lint, sanity, units, simulator, integration, molecule, galaxy,"
+	@echo "make test   - everything CI checks: lint, sanity, units, simulator, integration, molecule, galaxy, runner,"
 	@echo "              docs, changelog, execution environment, ansible-core matrix"
-	@echo "make lint | sanity | units | simulator-tests | integration | molecule | galaxy | bench | sim"
+	@echo "make lint | sanity | units | simulator-tests | integration | molecule | galaxy | runner | bench | sim"
 	@echo "make docs | docs-lint | changelog-lint | release-notes | ee | matrix | matrix-probe | clean"
 
 venv: $(VENV)/.installed
@@ -71,7 +71,11 @@ molecule: tree
 galaxy: tree
 	$(BIN)/python scripts/galaxy_check.py --tree $(TREE) --work $(WORK)/galaxy
 
-test: lint sanity units simulator-tests integration molecule galaxy docs-lint docs changelog-lint ee matrix reliability
+# The AWX guide's ansible-runner layout, from the installed artifact, against the simulator.
+runner: tree
+	$(BIN)/python scripts/runner_check.py --tree $(TREE) --work $(WORK)/runner
+
+test: lint sanity units simulator-tests integration molecule galaxy runner docs-lint docs changelog-lint ee matrix reliability
 	@echo "make test: all checks passed"
 
 demo: venv

@@ -24,6 +24,22 @@ def run(command, **kwargs):
     subprocess.run(command, check=True, **kwargs)
 
 
+def build_and_install(tree, work):
+    """Build the artifact from ``tree``, refuse development files in it, install it under ``work/installed``.
+
+    Returns the collections path that holds only the installed copy.
+    """
+    run(["ansible-galaxy", "collection", "build", "--force", "--output-path", os.path.join(work, "build")], cwd=tree)
+    artifact = glob.glob(os.path.join(work, "build", "msp-connectwise-*.tar.gz"))[0]
+    with tarfile.open(artifact) as archive:
+        stray = [name for name in archive.getnames() if name.startswith(FORBIDDEN_IN_ARTIFACT)]
+    if stray:
+        raise SystemExit("galaxy check: the artifact contains development files: %s" % ", ".join(sorted(stray)[:10]))
+    installed = os.path.join(work, "installed")
+    run(["ansible-galaxy", "collection", "install", "--force", "-p", installed, artifact])
+    return installed
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tree", required=True, help="the collection copy to build from")
@@ -33,15 +49,7 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work, mode=0o700)
 
-    run(["ansible-galaxy", "collection", "build", "--force", "--output-path", os.path.join(work, "build")], cwd=args.tree)
-    artifact = glob.glob(os.path.join(work, "build", "msp-connectwise-*.tar.gz"))[0]
-    with tarfile.open(artifact) as archive:
-        stray = [name for name in archive.getnames() if name.startswith(FORBIDDEN_IN_ARTIFACT)]
-    if stray:
-        raise SystemExit("galaxy check: the artifact contains development files: %s" % ", ".join(sorted(stray)[:10]))
-    installed = os.path.join(work, "installed")
-    run(["ansible-galaxy", "collection", "install", "--force", "-p", installed, artifact])
-
+    installed = build_and_install(args.tree, work)
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=installed, ANSIBLE_RETRY_FILES_ENABLED="0")
     run(["ansible-doc", "-l", "msp.connectwise"], env=env)
     vault = new_vault_password(work)
