@@ -41,6 +41,7 @@ CASES = [
     ("key-description-too-long", {"integration_key_description": LONG}, {}, "description"),
     ("unknown-member-level", {"integration_member_level": "No Such Level"}, {}, "No Such Level"),
     ("unknown-time-zone", {"integration_member_time_zone": "Mars Standard Time"}, {}, "Mars Standard Time"),
+    ("unknown-default-territory", {"integration_member_default_territory": "Atlantis Office"}, {}, "Atlantis Office"),
     ("bad-role-mode", {"integration_role_mode": "sometimes"}, {}, "integration_role_mode"),
     ("bad-integrator-login-mode", {"integration_integrator_login": "maybe"}, {}, "integration_integrator_login"),
     ("bad-manual-action", {"integration_on_manual_action": "shrug"}, {}, "integration_on_manual_action"),
