@@ -5,28 +5,22 @@
 set -eu
 
 here="$(cd "$(dirname "$0")" && pwd)"
-config="${here}/../../integration_config.yml"
-cw_sim_url="$(sed -n 's/^cw_sim_url: *//p' "${config}")"
-[ -n "${cw_sim_url}" ] || { echo "FAIL: no cw_sim_url in ${config}"; exit 1; }
-work="$(mktemp -d "${TMPDIR:-/tmp}/role_integration_secrets.XXXXXX")"
-trap 'rm -rf "${work}"' EXIT
-mkdir -p "${work}/inventory" "${work}/tree"
-tenant="sec-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
-( umask 077; od -An -N24 -tx1 /dev/urandom | tr -d ' \n' > "${work}/vault-password" )
-export ANSIBLE_VAULT_PASSWORD_FILE="${work}/vault-password" ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_NOCOLOR=1
+# shellcheck source=../role_integration_published/common.sh
+. "${here}/../role_integration_published/common.sh" sec extended
+mkdir -p "${work}/tree"
 
-ansible-playbook "${here}/../role_integration_published/setup.yml" -e "cw_sim_url=${cw_sim_url}" -e "tenant=${tenant}" \
-    -e "work=${work}" -e surface=extended > /dev/null
-
-for run in first second; do
-    echo "== ${run} onboarding run at -vvvv"
+# --diff everywhere: the vault file's and the key's diffs must be masked too; the last run is a check-mode preview
+for run in first second check; do
+    echo "== ${run} onboarding run at -vvvv --diff"
+    mode=(--diff); [ "${run}" != check ] || mode=(--check --diff)
     ANSIBLE_LOG_PATH="${work}/ansible.log" ANSIBLE_CALLBACKS_ENABLED=ansible.builtin.tree ANSIBLE_CALLBACK_TREE_DIR="${work}/tree" \
         ANSIBLE_CALLBACK_RESULT_FORMAT=json ANSIBLE_DISPLAY_ARGS_TO_STDOUT=1 \
-        ansible-playbook -vvvv -i "${work}/inventory" msp.connectwise.onboard -e integration_verify=full \
+        ansible-playbook -vvvv "${mode[@]}" -i "${work}/inventory" msp.connectwise.onboard -e integration_verify=full \
         > "${work}/stdout-${run}.txt" 2> "${work}/stderr-${run}.txt" \
         || { tail -50 "${work}/stdout-${run}.txt"; echo "FAIL: the ${run} run failed"; exit 1; }
 done
 grep -qE "${tenant} +: ok=[0-9]+ +changed=0 " "${work}/stdout-second.txt"
+grep -qE "${tenant} +: ok=[0-9]+ +changed=0 " "${work}/stdout-check.txt"
 [ -s "${work}/ansible.log" ] && [ -s "${work}/tree/${tenant}" ]
 
 # the secrets, read from the vault files (into this shell only)

@@ -6,32 +6,9 @@
 set -eu
 
 here="$(cd "$(dirname "$0")" && pwd)"
-shared="${here}/../role_integration_published"
-config="${here}/../../integration_config.yml"
-cw_sim_url="$(sed -n 's/^cw_sim_url: *//p' "${config}")"
-[ -n "${cw_sim_url}" ] || { echo "FAIL: no cw_sim_url in ${config}"; exit 1; }
-work="$(mktemp -d "${TMPDIR:-/tmp}/role_integration_lifecycle.XXXXXX")"
-trap 'rm -rf "${work}"' EXIT
-tenant="life-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
-( umask 077; od -An -N24 -tx1 /dev/urandom | tr -d ' \n' > "${work}/vault-password" )
-export ANSIBLE_VAULT_PASSWORD_FILE="${work}/vault-password" ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_NOCOLOR=1
-export CW_SIM_URL="${cw_sim_url}" CW_TENANT="${tenant}"
-vars=(-e "cw_sim_url=${cw_sim_url}" -e "tenant=${tenant}" -e "work=${work}")
-vault_file="${work}/inventory/host_vars/${tenant}/connectwise.vault.yml"
+# shellcheck source=../role_integration_published/common.sh
+. "${here}/../role_integration_published/common.sh" life published
 
-fail() { echo "FAIL: $*"; exit 1; }
-play() {  # play PLAYBOOK ARGS...: output in ${work}/out
-    local playbook="$1"; shift
-    ansible-playbook -i "${work}/inventory" "msp.connectwise.${playbook}" "$@" > "${work}/out" 2>&1
-}
-reset_stats() {
-    python -c 'import sys,urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=b"{}", method="POST"))' \
-        "${cw_sim_url}/_sim/stats/reset"
-}
-writes() {  # write requests of the tenant since the last reset
-    python -c 'import json,sys,urllib.request; print(json.load(urllib.request.urlopen(sys.argv[1]))["writes"])' \
-        "${cw_sim_url}/_sim/tenants/${tenant}/stats"
-}
 sim() {  # sim keys|active: the member's key public keys (sorted, space separated) or its active flag, from the state
     python - "$1" <<'PY'
 import json, os, sys, urllib.request
@@ -60,12 +37,10 @@ vaulted() {  # vaulted FILE KEY: one entry of a vault-encrypted vars file ('' wh
     ansible-vault view "$1" | python -c 'import sys,yaml; print((yaml.safe_load(sys.stdin) or {}).get(sys.argv[1], ""))' "$2"
 }
 
-mkdir -p "${work}/inventory"
 echo "== onboard tenant ${tenant} on the published surface (as role_integration_published does)"
-ansible-playbook "${shared}/setup.yml" "${vars[@]}" -e surface=published
-play onboard -e integration_on_manual_action=warn || { cat "${work}/out"; fail "warn-mode onboarding failed"; }
+play onboard -e integration_on_manual_action=warn || fail_showing_output "warn-mode onboarding failed"
 ansible-playbook "${shared}/person.yml" "${vars[@]}"
-play onboard -e "@${work}/adopt.vault.yml" || { cat "${work}/out"; fail "adopt run failed"; }
+play onboard -e "@${work}/adopt.vault.yml" || fail_showing_output "adopt run failed"
 old_public="$(vaulted "${vault_file}" cw_integration_public_key)"
 old_private="$(vaulted "${vault_file}" cw_integration_private_key)"
 if [ -z "${old_public}" ] || [ -z "${old_private}" ]; then fail "onboarding stored no key pair"; fi
@@ -73,11 +48,11 @@ if [ -z "${old_public}" ] || [ -z "${old_private}" ]; then fail "onboarding stor
 
 echo "== rotate_keys without a new pair: fails, says a new key must be made in the UI, changes nothing"
 reset_stats
-if play rotate_keys; then cat "${work}/out"; fail "rotation without a key endpoint and without a new pair must fail"; fi
-grep -qF "'Create the new key (the old ones keep working meanwhile)' failed" "${work}/out" || { cat "${work}/out"; fail "no failed step"; }
-grep -qF "This ConnectWise server has no API key endpoint" "${work}/out" || { cat "${work}/out"; fail "no key endpoint not reported"; }
-grep -qF "go to the API Keys tab, click +" "${work}/out" || { cat "${work}/out"; fail "the UI steps are missing"; }
-grep -qF "adopt_public_key and adopt_private_key" "${work}/out" || { cat "${work}/out"; fail "adopt mode not named"; }
+if play rotate_keys; then fail_showing_output "rotation without a key endpoint and without a new pair must fail"; fi
+grep -qF "'Create the new key (the old ones keep working meanwhile)' failed" "${work}/out" || fail_showing_output "no failed step"
+grep -qF "This ConnectWise server has no API key endpoint" "${work}/out" || fail_showing_output "no key endpoint not reported"
+grep -qF "go to the API Keys tab, click +" "${work}/out" || fail_showing_output "the UI steps are missing"
+grep -qF "adopt_public_key and adopt_private_key" "${work}/out" || fail_showing_output "adopt mode not named"
 [ "$(writes)" = "0" ] || fail "the failed rotation sent $(writes) write requests"
 [ "$(sim keys)" = "${old_public}" ] || fail "the failed rotation changed the keys: '$(sim keys)'"
 [ "$(vaulted "${vault_file}" cw_integration_public_key)" = "${old_public}" ] || fail "the failed rotation changed the vault"
@@ -88,11 +63,11 @@ new_public="$(vaulted "${work}/adopt2.vault.yml" integration_adopt_public_key)"
 new_private="$(vaulted "${work}/adopt2.vault.yml" integration_adopt_private_key)"
 if [ -z "${new_public}" ] || [ "${new_public}" = "${old_public}" ]; then fail "the UI made no new key"; fi
 reset_stats
-play rotate_keys -e "@${work}/adopt2.vault.yml" || { cat "${work}/out"; fail "the adopt rotation failed"; }
-grep -qE "${tenant} +: ok=[0-9]+ +changed=[1-9][0-9]* .*failed=0" "${work}/out" || { cat "${work}/out"; fail "rotation changed nothing"; }
+play rotate_keys -e "@${work}/adopt2.vault.yml" || fail_showing_output "the adopt rotation failed"
+grep -qE "${tenant} +: ok=[0-9]+ +changed=[1-9][0-9]* .*failed=0" "${work}/out" || fail_showing_output "rotation changed nothing"
 grep -qF "delete the old key \\\"Sophos Central Integration\\\" (public key ${old_public}) of SophosCentral" "${work}/out" \
-    || { cat "${work}/out"; fail "the old key is not reported for deletion"; }
-grep -qF "\"verified\": true" "${work}/out" || { cat "${work}/out"; fail "the new key was not verified"; }
+    || fail_showing_output "the old key is not reported for deletion"
+grep -qF "\"verified\": true" "${work}/out" || fail_showing_output "the new key was not verified"
 [ "$(writes)" = "0" ] || fail "the adopt rotation sent $(writes) write requests to ConnectWise"
 [ "$(vaulted "${vault_file}" cw_integration_public_key)" = "${new_public}" ] || fail "the vault does not hold the new public key"
 [ "$(vaulted "${vault_file}" cw_integration_private_key)" = "${new_private}" ] || fail "the vault does not hold the new private key"
@@ -106,19 +81,19 @@ ansible-playbook "${here}/ui.yml" "${vars[@]}" -e ui_action=delete_key -e "{\"ui
 [ "$(sim keys)" = "${new_public}" ] || fail "after the deletion the member's keys are '$(sim keys)', expected the new key only"
 [ "$(auth "${old_public}" "${old_private}")" = "401" ] || fail "the deleted old key still authenticates"
 reset_stats
-play rotate_keys -e "@${work}/adopt2.vault.yml" || { cat "${work}/out"; fail "the repeated rotation failed"; }
-grep -qE "${tenant} +: ok=[0-9]+ +changed=0 .*failed=0" "${work}/out" || { cat "${work}/out"; fail "the repeated rotation changed something"; }
-if grep -qF "delete the old key" "${work}/out"; then cat "${work}/out"; fail "the repeated rotation asks to delete the key in use"; fi
-play onboard || { cat "${work}/out"; fail "the converged onboard run failed"; }
-grep -qE "${tenant} +: ok=[0-9]+ +changed=0 .*failed=0" "${work}/out" || { cat "${work}/out"; fail "the converged onboard run changed something"; }
+play rotate_keys -e "@${work}/adopt2.vault.yml" || fail_showing_output "the repeated rotation failed"
+grep -qE "${tenant} +: ok=[0-9]+ +changed=0 .*failed=0" "${work}/out" || fail_showing_output "the repeated rotation changed something"
+if grep -qF "delete the old key" "${work}/out"; then fail_showing_output "the repeated rotation asks to delete the key in use"; fi
+play onboard || fail_showing_output "the converged onboard run failed"
+grep -qE "${tenant} +: ok=[0-9]+ +changed=0 .*failed=0" "${work}/out" || fail_showing_output "the converged onboard run changed something"
 [ "$(writes)" = "0" ] || fail "the re-runs sent $(writes) write requests"
 [ "$(sim keys)" = "${new_public}" ] || fail "the re-runs changed the keys: '$(sim keys)'"
 
 echo "== offboard: deactivates the member (one write), reports the keys to delete, removes the vault entries"
 reset_stats
-play offboard || { cat "${work}/out"; fail "offboarding failed"; }
+play offboard || fail_showing_output "offboarding failed"
 grep -qF "delete the keys \\\"Sophos Central Integration\\\" of SophosCentral in System > Members > API Members > API Keys" "${work}/out" \
-    || { cat "${work}/out"; fail "the keys a person must delete are not reported"; }
+    || fail_showing_output "the keys a person must delete are not reported"
 [ "$(writes)" = "1" ] || fail "offboarding sent $(writes) write requests, expected the member's deactivation only"
 [ "$(sim active)" = "inactive" ] || fail "the member is still active"
 [ "$(sim keys)" = "${new_public}" ] || fail "the member's keys are '$(sim keys)', expected the key the collection cannot delete"
