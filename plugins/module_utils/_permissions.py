@@ -44,8 +44,12 @@ PERMISSION_OPTIONS = dict(
 
 
 def canon(text):
-    """Lower case, ``and`` spelled ``&``, single spaces: how names are compared."""
+    """Lower case, ``and`` spelled ``&``, single spaces, any dash a hyphen: how names are compared.
+
+    Vendor pages print typographic dashes (``Configuration \u2013 Display Passwords``) where ConnectWise's
+    function names have a hyphen; a profile copied from such a page must still match."""
     text = re.sub(r"\s+", " ", str(text or "").strip().lower())
+    text = re.sub(u"[\u2010-\u2015\u2212]", "-", text)
     return re.sub(r"\band\b", "&", text)
 
 

@@ -161,6 +161,11 @@ CATALOG = res.CatalogResource("catalogItem", "catalog", cat.PRODUCT_CATALOG, res
 READ_ONLY = (
     ("/company/companies", res.read_only("company", "companies", cat.COMPANY_MAINTENANCE,
                                          ("identifier", "name", "status", "type"))),
+    ("/company/configurations", res.read_only("configuration", "configurations", cat.CONFIGURATIONS,
+                                              ("name", "type", "company", "status", "activeFlag"), {"company": "companies"})),
+    ("/time/entries", res.read_only("timeEntry", "timeEntries", cat.TIME_ENTRY,
+                                    ("company", "member", "chargeToType", "timeStart", "actualHours", "notes"),
+                                    {"company": "companies", "member": "members"})),
     ("/finance/agreements", res.read_only("agreement", "agreements", cat.AGREEMENTS,
                                           ("name", "type", "company", "agreementStatus", "startDate", "cancelledFlag"),
                                           {"company": "companies"})),

@@ -6,6 +6,8 @@ collected from vendor guides. Function numbers are fixed by hand (module * 100 +
 stable when rows are added; never renumber an existing row.
 """
 
+import re
+
 MODULES = (
     # (number, UI name, invented identifier)
     (1, "Companies", "SIM_CO"),
@@ -65,6 +67,7 @@ MODULE_ALIASES = {"time & expenses": "time & expense", "time and expense": "time
 
 # Endpoint owners used by the API layer
 COMPANY_MAINTENANCE = 101
+CONFIGURATIONS = 104
 AGREEMENTS = 204
 PRODUCT_CATALOG = 403
 CLOSE_SERVICE_TICKETS = 701
@@ -73,6 +76,7 @@ API_REPORTS = 801
 MEMBER_MAINTENANCE = 802
 SECURITY_ROLES = 805
 TABLE_SETUP = 806
+TIME_ENTRY = 901
 
 LEVELS = ("None", "My", "All")
 VERBS = ("add", "edit", "delete", "inquire")
@@ -113,7 +117,8 @@ def find_function(module, function):
     """Resolve UI names (case-insensitive, aliases allowed) or identifiers to a function number, else None."""
     module_key = (module or "").strip().lower()
     module_key = MODULE_ALIASES.get(module_key, module_key)
-    function_key = (function or "").strip().lower()
+    # vendor pages print typographic dashes ("Configuration \u2013 Display Passwords"); the catalogue has a hyphen
+    function_key = re.sub("[\u2010-\u2015\u2212]", "-", (function or "").strip().lower())
     for number, row in FUNCTION_ROWS.items():
         if module_key and module_key not in (row["moduleName"].lower(), row["moduleIdentifier"].lower()):
             continue

@@ -89,6 +89,11 @@ def build(spec):
         tenant.insert("agreements", {"name": "Managed Services %d" % number, "type": {"id": 1, "name": "MSP"},
                                      "company": ref(number), "agreementStatus": "Active",
                                      "startDate": "2024-01-01T00:00:00Z", "cancelledFlag": False})
+        tenant.insert("configurations", {"name": "WS-%03d" % number, "type": {"id": 1, "name": "Managed Workstation"},
+                                         "company": ref(number), "status": {"id": 1, "name": "Active"}, "activeFlag": True})
+        tenant.insert("timeEntries", {"company": ref(number), "member": ref(1), "chargeToType": "ServiceTicket",
+                                      "timeStart": "2024-02-01T14:00:00Z", "actualHours": 0.5,
+                                      "notes": "Remote session at company %d" % number})
         tenant.insert("tickets", {"summary": "Workstation offline at company %d" % number, "board": ref(1),
                                   "company": ref(number), "status": {"id": 1, "name": "New"},
                                   "priority": {"id": 3, "name": "Priority 3 - Normal"}, "closedFlag": False})

@@ -13,7 +13,7 @@ from .catalogue import FUNCTION_ROWS
 TABLES = (
     "roles", "members", "apiKeys", "integratorLogins", "locations", "departments", "levels", "timeZones",
     "boards", "companies", "agreements", "tickets", "reports", "catalog", "productTypes",
-    "productSubcategories", "productCategories", "customizeItems",
+    "productSubcategories", "productCategories", "customizeItems", "configurations", "timeEntries",
 )
 
 SURFACES = ("published", "extended")

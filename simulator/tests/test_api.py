@@ -293,7 +293,8 @@ def test_catalog_post_patch_and_limits(admin):
 
 
 def test_read_endpoints_list_count_get_conditions(admin):
-    for path in ("/company/companies", "/finance/agreements", "/service/tickets", "/system/reports", "/system/locations",
+    for path in ("/company/companies", "/company/configurations", "/time/entries", "/finance/agreements",
+                 "/service/tickets", "/system/reports", "/system/locations",
                  "/system/departments", "/system/myCompany/corporateStructureLevels", "/system/timeZoneSetups"):
         rows = admin.get(path).json()
         assert rows, path

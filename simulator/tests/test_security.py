@@ -31,6 +31,18 @@ def test_sophos_profile_reads_every_probe_and_nothing_else(admin):
     assert key.delete("/procurement/catalog/1").status_code == 403
 
 
+def test_configurations_and_time_entries_each_need_their_own_function(admin):
+    # the probe endpoints of the Hudu and idemeum profiles
+    time_only = new_member_with_key(admin, [{"module": "Time & Expense", "function": "Time Entry", "inquireLevel": "All"}])
+    assert time_only.get("/time/entries", params={"pageSize": 1}).status_code == 200
+    denied = time_only.get("/company/configurations", params={"pageSize": 1})
+    assert denied.status_code == 403 and "Companies > Configurations" in denied.json()["message"]
+    configurations_only = new_member_with_key(admin, [{"module": "Companies", "function": "Configurations", "inquireLevel": "All"}])
+    assert configurations_only.get("/company/configurations", params={"pageSize": 1}).status_code == 200
+    denied = configurations_only.get("/time/entries", params={"pageSize": 1})
+    assert denied.status_code == 403 and "Time & Expense > Time Entry" in denied.json()["message"]
+
+
 def test_without_product_catalog_inquire_the_catalog_is_403_naming_the_function(admin):
     key = new_member_with_key(admin, [row for row in SOPHOS if row.get("function") != "Product Catalog"])
     response = key.get("/procurement/catalog", params={"pageSize": 1})

@@ -20,6 +20,7 @@ def row(sid, module, function, add="None", edit="None", delete="None", inquire="
 
 SETTINGS = [
     row(101, "Companies", "Company Maintenance"),
+    row(103, "Companies", "Configuration - Display Passwords"),
     row(204, "Finance", "Agreements", inquire="My"),
     row(403, "Procurement", "Product Catalog"),
     row(901, "Time & Expense", "Time Entry", add="All"),
@@ -46,6 +47,14 @@ def test_match_case_insensitive_and_and_ampersand():
     pairs = perms.match(SETTINGS, wanted({"module": "procurement", "function": "PRODUCT CATALOG", "inquire": "All"},
                                          {"module": "Time and Expense", "function": "time entry", "add": "All"}))
     assert [r["id"] for _i, r in pairs] == [403, 901]
+
+
+@pytest.mark.parametrize("dash", ["\u2013", "\u2014", "\u2212", "-"], ids=["en-dash", "em-dash", "minus", "hyphen"])
+def test_match_folds_typographic_dashes(dash):
+    # vendor pages print "Configuration \u2013 Display Passwords"; ConnectWise's name has a hyphen
+    pairs = perms.match(SETTINGS, wanted({"module": "Companies", "function": "Configuration %s Display Passwords" % dash,
+                                          "inquire": "All"}))
+    assert [r["id"] for _i, r in pairs] == [103]
 
 
 def test_match_by_identifier():
