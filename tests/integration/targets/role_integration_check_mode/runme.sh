@@ -8,15 +8,21 @@ here="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=../role_integration_published/common.sh
 . "${here}/../role_integration_published/common.sh" chk extended
 
-sim() {  # sim roles|member: the names of the tenant's roles, or the role name of the API member (empty: no member)
+sim() {  # sim roles|member|keys|active: the tenant's role names; the API member's role name (empty: no member),
+         # its keys' public keys, or whether it is active
     python - "$1" <<'PY'
 import json, os, sys, urllib.request
 tables = json.load(urllib.request.urlopen("%s/_sim/tenants/%s/state" % (os.environ["CW_SIM_URL"], os.environ["CW_TENANT"])))["tables"]
 roles = {r["id"]: r["name"] for r in tables["roles"]}
+members = [m for m in tables["members"] if m["identifier"] == "SophosCentral"]
 if sys.argv[1] == "roles":
     print("|".join(sorted(roles.values())))
+elif sys.argv[1] == "member":
+    print("|".join(roles[m["securityRole"]["id"]] for m in members))
+elif sys.argv[1] == "keys":
+    print(" ".join(sorted(k["publicKey"] for k in tables["apiKeys"] if k["memberId"] in [m["id"] for m in members])))
 else:
-    print("|".join(roles[m["securityRole"]["id"]] for m in tables["members"] if m["identifier"] == "SophosCentral"))
+    print("|".join("inactive" if m.get("inactiveFlag") else "active" for m in members))
 PY
 }
 
@@ -71,4 +77,17 @@ onboard --check --diff -e '{"integration_role_name": "Sophos Central v2"}' || fa
 summary_line | grep -qE "^${tenant} changed none existing #2 no 3 security role, API member, vault file$" || fail_showing_output "summary is '$(summary_line)'"
 [ "$(sim member)" = "Sophos Central Integration" ] || fail_showing_output "check mode moved the member to '$(sim member)'"
 grep -qF '+    "name": "Sophos Central v2",' "${work}/out" || fail_showing_output "no diff of the new role"
+
+echo "== rotate_keys and offboard in check mode: they report changes, nothing is written"
+keys_before="$(sim keys)"
+vault_before="$(sha256sum < "${vault_file}")"
+for playbook in rotate_keys offboard; do
+    reset_stats
+    play "${playbook}" --check --diff || fail_showing_output "${playbook} in check mode failed"
+    [ "$(writes)" = 0 ] || fail_showing_output "${playbook} in check mode sent $(writes) write requests"
+    grep -qE "${tenant} +: ok=[0-9]+ +changed=[1-9]" "${work}/out" || fail_showing_output "${playbook} in check mode predicted no change"
+done
+[ "$(sim keys)" = "${keys_before}" ] || fail "check mode changed the member's keys to '$(sim keys)'"
+[ "$(sim active)" = "active" ] || fail "check mode deactivated the member"
+[ "$(sha256sum < "${vault_file}")" = "${vault_before}" ] || fail "check mode rewrote the vault file"
 echo "role_integration_check_mode: OK"
