@@ -40,16 +40,21 @@ def build_and_install(tree, work):
     return installed
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def tree_and_fresh_work(description):
+    """Parse --tree (the collection copy to build from) and --work; empty the work directory (0700)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--tree", required=True, help="the collection copy to build from")
     parser.add_argument("--work", required=True, help="scratch directory")
     args = parser.parse_args()
     work = os.path.abspath(args.work)
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work, mode=0o700)
+    return args.tree, work
 
-    installed = build_and_install(args.tree, work)
+
+def main():
+    tree, work = tree_and_fresh_work(__doc__.splitlines()[0])
+    installed = build_and_install(tree, work)
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=installed, ANSIBLE_RETRY_FILES_ENABLED="0")
     run(["ansible-doc", "-l", "msp.connectwise"], env=env)
     vault = new_vault_password(work)

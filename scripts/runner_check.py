@@ -16,18 +16,16 @@ in anything ansible-runner wrote under ``artifacts/`` or printed. The guide's wa
 ``artifacts/<ident>/command``.
 """
 
-import argparse
 import glob
 import json
 import os
 import secrets
-import shutil
 import subprocess
 import sys
 
 import yaml
 
-from galaxy_check import build_and_install
+from galaxy_check import build_and_install, tree_and_fresh_work
 from sim_inventory import create_tenants, new_vault_password, operator, write_private
 from simulator_process import running_simulator
 
@@ -188,21 +186,14 @@ def check(work, collections):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tree", required=True, help="the collection copy to build the artifact from")
-    parser.add_argument("--work", required=True, help="scratch directory")
-    args = parser.parse_args()
-    work = os.path.abspath(args.work)
-    shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(work, mode=0o700)
-
+    tree, work = tree_and_fresh_work(__doc__.splitlines()[0])
     installed = subprocess.run([os.path.join(BIN, "ansible-runner"), "--version"], text=True,
                                stdout=subprocess.PIPE, check=True).stdout.strip()
     if installed != ee_runner_pin():
         print("runner check: FAILED: ansible-runner %s is installed, execution-environment.yml pins %s"
               % (installed, ee_runner_pin()))
         return 1
-    collections = build_and_install(args.tree, os.path.join(work, "galaxy"))
+    collections = build_and_install(tree, os.path.join(work, "galaxy"))
     try:
         scanned = check(work, collections)
     except CheckFailed as failure:
