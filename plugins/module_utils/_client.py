@@ -204,19 +204,26 @@ def describe_field_errors(errors):
     return "; ".join(parts)
 
 
-def error_message(status, method, url, text, company=None, site=None, public_key=None, retries=None):
+def tenant_of(company, public_key):
+    """Which tenant and key a failure concerns, so that a run over many tenants points at the right one.
+
+    Never given the private key, so it cannot leak it."""
+    return " (company %r, public key %r)" % (company, public_key) if company is not None else ""
+
+
+def error_message(status, method, url, text, company=None, public_key=None, retries=None):
     """Turn an HTTP failure into one sentence. Never given the private key, so it cannot leak it."""
     code, message, errors = parse_error_body(text)
     detail = (message or code or "no details").rstrip(".")
-    where = "%s %s" % (method, url)
+    where = "%s %s%s" % (method, url, tenant_of(company, public_key))
     if status == 401:
-        return ("ConnectWise rejected the credentials (401) for company %r, public key %r at site %s: %s. "
+        return ("ConnectWise rejected the credentials (401) for company %r, public key %r on %s %s: %s. "
                 "Check company_id, public_key/private_key (or that the key was not deleted or its member deactivated) "
-                "and client_id." % (company, public_key, site, detail))
+                "and client_id." % (company, public_key, method, url, detail))
     if status == 403:
         verb = VERB_BY_METHOD.get(method, method.lower())
-        return ("The API member behind public key %r is not allowed to %s (%s needs the %s level on the module "
-                "function that owns it) (403): %s" % (public_key, where, method, verb, detail))
+        return ("The API member is not allowed to %s; %s needs the %s level on the module function that owns it "
+                "(403): %s" % (where, method, verb, detail))
     if status == 404:
         return "ConnectWise answered 404 Not Found for %s: %s" % (where, detail)
     if status == 405:
@@ -291,6 +298,7 @@ class CWClient:
         self.site = site
         self.company_id = company_id
         self.public_key = public_key
+        self.tenant = tenant_of(company_id, public_key)
         self.client_id = client_id
         self.api_version = api_version
         self.timeout = timeout
@@ -318,23 +326,25 @@ class CWClient:
         try:
             return self.session.request(method, url, **kwargs)
         except requests.exceptions.SSLError as exc:
-            raise CWError("TLS verification failed for %s %s (%s); set ca_path to the CA bundle that signed the server "
-                          "certificate, or validate_certs=false for a test server." % (method, url, _reason(exc)), method=method, url=url)
+            raise CWError("TLS verification failed for %s %s%s (%s); set ca_path to the CA bundle that signed the server "
+                          "certificate, or validate_certs=false for a test server." % (method, url, self.tenant, _reason(exc)),
+                          method=method, url=url)
         except requests.exceptions.Timeout as exc:
             connect = isinstance(exc, requests.exceptions.ConnectTimeout)
-            raise CWError("ConnectWise did not answer %s %s within %s seconds%s." % (
-                method, url, self.timeout, "" if connect else " (raise timeout if the server is slow)"),
+            raise CWError("ConnectWise did not answer %s %s%s within %s seconds%s." % (
+                method, url, self.tenant, self.timeout, "" if connect else " (raise timeout if the server is slow)"),
                 method=method, url=url, ambiguous=not connect)
         except requests.exceptions.RetryError as exc:
-            raise CWError("ConnectWise kept failing %s %s after %s retries (%s)." % (method, url, self.retries, _reason(exc)),
+            raise CWError("ConnectWise kept failing %s %s%s after %s retries (%s)." % (method, url, self.tenant, self.retries, _reason(exc)),
                           method=method, url=url, ambiguous=True)
         except requests.exceptions.ConnectionError as exc:
             reason = _reason(exc)
             refused = "refused" in reason.lower() or "resolve" in reason.lower() or "Name or service" in reason
-            raise CWError("Cannot reach ConnectWise at %s (%s %s): %s." % (self.base_url, method, url, reason),
+            raise CWError("Cannot reach ConnectWise at %s (%s %s%s): %s." % (self.base_url, method, url, self.tenant, reason),
                           method=method, url=url, ambiguous=not refused)
         except requests.exceptions.RequestException as exc:
-            raise CWError("The request %s %s failed: %s." % (method, url, _reason(exc)), method=method, url=url, ambiguous=True)
+            raise CWError("The request %s %s%s failed: %s." % (method, url, self.tenant, _reason(exc)), method=method, url=url,
+                          ambiguous=True)
 
     @property
     def codebase(self):
@@ -390,7 +400,7 @@ class CWClient:
             shown = response.url.split("?", 1)[0]
             # urllib3 never repeats a POST (except after a 429); create() counts its own attempts
             retries = None if (method == "POST" and status != 429) else self.retries
-            raise CWError(error_message(status, method, shown, response.text, company=self.company_id, site=self.base_url,
+            raise CWError(error_message(status, method, shown, response.text, company=self.company_id,
                                         public_key=self.public_key, retries=retries),
                           status=status, body=response.text, url=shown, method=method,
                           ambiguous=(method == "POST" and status >= 500))
@@ -399,7 +409,8 @@ class CWClient:
         try:
             return response.json()
         except ValueError:
-            raise CWError("ConnectWise answered %s %s with something that is not JSON." % (method, response.url.split("?", 1)[0]),
+            raise CWError("ConnectWise answered %s %s%s with something that is not JSON."
+                          % (method, response.url.split("?", 1)[0], self.tenant),
                           status=status, url=response.url, method=method)
 
     # -- conveniences ----------------------------------------------------------------------
@@ -430,7 +441,8 @@ class CWClient:
             response = self._send("GET", url, params=params)
             page = self._decode("GET", response)
             if not isinstance(page, list):
-                raise CWError("ConnectWise answered GET %s with %s instead of a list." % (url.split("?", 1)[0], type(page).__name__),
+                raise CWError("ConnectWise answered GET %s%s with %s instead of a list."
+                              % (url.split("?", 1)[0], self.tenant, type(page).__name__),
                               url=url, method="GET")
             rows.extend(page)
             if limit and len(rows) >= limit:

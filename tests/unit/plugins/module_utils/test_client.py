@@ -83,15 +83,23 @@ def _body(code, message, errors=None):
 
 def test_error_401_names_company_site_public_key_never_private():
     text = client.error_message(401, "GET", "https://h/x", _body("Unauthorized", "Authentication failed."),
-                                company="acme", site="https://h", public_key="PUB123")
+                                company="acme", public_key="PUB123")
     assert "acme" in text and "https://h" in text and "PUB123" in text and "401" in text
     assert "\n" not in text
 
 
 def test_error_403_names_verb_and_server_detail():
     text = client.error_message(403, "POST", "https://h/apis/3.0/procurement/catalog",
-                                _body("Forbidden", "Procurement > Product Catalog: add level None"), public_key="P")
+                                _body("Forbidden", "Procurement > Product Catalog: add level None"), company="acme", public_key="P")
     assert "add" in text and "Product Catalog" in text and "403" in text
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 405, 409, 429, 500, 502])
+def test_every_http_failure_names_url_company_and_public_key(status):
+    text = client.error_message(status, "PATCH", "https://h/apis/3.0/system/apiMembers/7", _body("X", "Nope."),
+                                company="acme", public_key="PUB123", retries=3)
+    assert "https://h/apis/3.0/system/apiMembers/7" in text and "'acme'" in text and "'PUB123'" in text, text
+    assert "\n" not in text
 
 
 def test_error_400_lists_fields():
@@ -147,6 +155,7 @@ def test_unreachable_site_is_one_sentence():
     with pytest.raises(CWError) as info:
         cw.get("system/info")
     assert "127.0.0.1:9" in str(info.value) and "PRIV" not in str(info.value)
+    assert "company 'acme', public key 'PUB'" in str(info.value)
     assert not info.value.ambiguous
 
 
