@@ -35,6 +35,11 @@ grep -qE "^ *\"${tenant} +ok +none +adopted +yes +0 " "${work}/out"
 grep -qE "${tenant} +: ok=[0-9]+ +changed=0 .*failed=0" "${work}/out"
 [ "$(writes)" = "0" ] || fail "the converged run sent $(writes) write requests"
 
+echo "== check mode on the converged tenant: verifies the adopted key, changes nothing, writes nothing"
+onboard --check --diff || fail_showing_output "check mode on the converged tenant failed"
+grep -qE "^ *\"${tenant} +ok +none +adopted +yes +0 " "${work}/out" || fail_showing_output "check mode summary differs"
+[ "$(writes)" = "0" ] || fail "check mode sent $(writes) write requests"
+
 echo "== audit: no drift"
 play audit -e "cw_audit_report_dir=${work}" || fail_showing_output "audit failed"
 grep -qE "^ *\"${tenant} +ok +active +n/a +yes +exact +none" "${work}/out"
