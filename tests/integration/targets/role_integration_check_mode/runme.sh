@@ -84,9 +84,12 @@ vault_before="$(sha256sum < "${vault_file}")"
 for playbook in rotate_keys offboard; do
     reset_stats
     play "${playbook}" --check --diff || fail_showing_output "${playbook} in check mode failed"
+    cp "${work}/out" "${work}/out.${playbook}"
     [ "$(writes)" = 0 ] || fail_showing_output "${playbook} in check mode sent $(writes) write requests"
     grep -qE "${tenant} +: ok=[0-9]+ +changed=[1-9]" "${work}/out" || fail_showing_output "${playbook} in check mode predicted no change"
+    grep -qF '"check_mode": true' "${work}/out" || fail_showing_output "the ${playbook} summary does not say it was check mode"
 done
+grep -qF '"verified": false' "${work}/out.rotate_keys" || fail "rotate_keys in check mode claims a verified key"
 [ "$(sim keys)" = "${keys_before}" ] || fail "check mode changed the member's keys to '$(sim keys)'"
 [ "$(sim active)" = "active" ] || fail "check mode deactivated the member"
 [ "$(sha256sum < "${vault_file}")" = "${vault_before}" ] || fail "check mode rewrote the vault file"
