@@ -71,7 +71,7 @@ def main():
         banner("second run: converged tenants must not change")
         output = playbook(work, "onboard")
         stats = operator(url, "GET", "/_sim/stats")
-        writes = {name: tenant_stats.get("writes", 0) for name, tenant_stats in stats.get("tenants", stats).items()}
+        writes = {name: tenant_stats["writes"] for name, tenant_stats in stats.items()}
         changed = [int(n) for n in re.findall(r"changed=(\d+)", output)]
         print("write requests per tenant during the second run: %s" % writes)
         if any(changed) or any(writes.values()):
