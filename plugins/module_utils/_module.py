@@ -20,6 +20,7 @@ import difflib
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
+from ansible_collections.msp.connectwise.plugins.module_utils._resources import field_problem
 from ansible_collections.msp.connectwise.plugins.module_utils._client import (
     CWClient,
     CWError,
@@ -209,20 +210,34 @@ class CWModule(AnsibleModule):
     # -- the single write layer ---------------------------------------------------------------
 
     def write(self, method, path, body=None, predicted=None, lookup=None):
-        """Every change goes through here. In check mode nothing is sent and ``predicted`` is returned."""
+        """Every change, deletes included, goes through here; in check mode nothing is sent and ``predicted``
+        is returned.
+
+        ``changed`` becomes true only once the server accepted the write (a create whose answer was lost counts
+        once ``lookup`` found the object), so a refused write leaves the result as it was. Check mode counts the
+        write it would send."""
+        if self.check_mode:
+            answer = predicted
+        elif method == "POST":
+            answer = self.client.create(path, body, lookup=lookup)
+        else:
+            answer = self.client.request(method, path, body=body)
         self.changed = True
         self.writes.append({"method": method, "path": path.split("?", 1)[0]})
-        if self.check_mode:
-            return predicted
-        if method == "POST":
-            return self.client.create(path, body, lookup=lookup)
-        return self.client.request(method, path, body=body)
+        return answer
 
     def patch(self, path, operations, current):
         """PATCH only the changed fields as ``replace`` operations; returns the (predicted) new object."""
         if not operations:
             return current
         return self.write("PATCH", path, operations, predicted=apply_operations(current, operations))
+
+    def check_field(self, field, value, option):
+        """Refuse a value ConnectWise would not store in ``field`` (see _resources.FIELDS) before anything is sent."""
+        if value is not None:
+            problem = field_problem(field, value, option)
+            if problem:
+                raise CWError(problem)
 
     # -- lookups ----------------------------------------------------------------------------
 

@@ -178,10 +178,8 @@ def find_member(module, identifier):
 
 def validate(module):
     p = module.params
-    if not p["identifier"] or len(p["identifier"]) > 15:
-        raise CWError("identifier must be 1 to 15 characters; %r has %d." % (p["identifier"], len(p["identifier"] or "")))
-    if p["name"] is not None and len(p["name"]) > 30:
-        raise CWError("name must be at most 30 characters; %r has %d." % (p["name"], len(p["name"])))
+    module.check_field("member_identifier", p["identifier"] or "", "identifier")
+    module.check_field("member_name", p["name"], "name")
 
 
 def ensure(module):

@@ -158,9 +158,8 @@ def public(obj):
 
 def ensure(module):
     p = module.params
-    username = (p["username"] or "").strip()
-    if not username or len(username) > 50:
-        raise CWError("username must be 1 to 50 characters; %r has %d." % (p["username"], len(username)))
+    module.check_field("integrator_username", p["username"] or "", "username")
+    username = p["username"]
     if p["password"] is not None and (not p["password"] or len(p["password"]) > 50):
         raise CWError("password must be 1 to 50 characters.")
     current = find(module, username)

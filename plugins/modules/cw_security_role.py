@@ -213,9 +213,9 @@ def role_view(role, settings, ids):
 
 def ensure(module):
     p = module.params
-    name = (p["name"] or "").strip()
-    if not name or len(name) > 30:
-        raise CWError("name must be 1 to 30 characters; %r has %d." % (p["name"], len(name)))
+    module.check_field("role_name", p["name"] or "", "name")
+    module.check_field("role_type", p["role_type"] or None, "role_type")
+    name = p["name"]
     wanted = perms.normalize_permissions(p["permissions"])
     role = find_role(module, name)
 
@@ -255,18 +255,12 @@ def ensure(module):
     before = role_view(before_role, settings, ids) if before_role else {}
     result = dict(role=strip_info(role), drift=perms.drift_lines(items), drift_cells=items, guided=False, checklist=[], write_method="none")
 
-    if items and module.check_mode:
-        module.changed = True
-        after_settings = perms.apply_drift(settings, items)
-    elif items:
-        after_settings = write_levels(module, role, items)
-        if after_settings is None:
-            result.update(guided=True, write_method="guided", checklist=perms.checklist(name, items))
-            after_settings = settings
-        else:
-            result["write_method"] = "api"
-    else:
+    after_settings = write_levels(module, role, settings, items) if items else settings
+    if after_settings is None:
+        result.update(guided=True, write_method="guided", checklist=perms.checklist(name, items))
         after_settings = settings
+    elif items and not module.check_mode:
+        result["write_method"] = "api"
 
     module.record(before=before, after=role_view(role, after_settings, ids))
     result["permissions"] = perms.table(after_settings, set(row["id"] for _item, row in pairs) | set(d["setting_id"] for d in items))
@@ -290,21 +284,19 @@ def ensure(module):
     module.finish(msg=msg + ".", warnings=warnings, **result)
 
 
-def write_levels(module, role, items):
-    """PATCH each drifting setting; None when the server has no such endpoint (nothing was written)."""
+def write_levels(module, role, settings, items):
+    """PATCH each drifting setting and return the settings after it; None when the server has no such endpoint
+    (its refusal of the first write means nothing was written). Check mode predicts the settings."""
     settings_by_op = perms.operations_by_setting(items)
-    first = True
-    for setting_id in sorted(settings_by_op):
-        changed_before = module.changed
+    for position, setting_id in enumerate(sorted(settings_by_op)):
         try:
             module.write("PATCH", "%s/%s" % (settings_path(role["id"]), setting_id), settings_by_op[setting_id])
         except CWError as exc:
-            if first and exc.unsupported:
-                module.changed = changed_before
-                module.writes.pop()
+            if position == 0 and exc.unsupported:
                 return None
             raise
-        first = False
+    if module.check_mode:
+        return perms.apply_drift(settings, items)
     return module.client.list(settings_path(role["id"]))
 
 
