@@ -76,3 +76,58 @@ def same_member(reference, member):
     if reference.get("id") is not None and member.get("id") is not None:
         return reference.get("id") == member.get("id")
     return str(reference.get("identifier") or "").lower() == str(member.get("identifier") or "").lower()
+
+
+# ---------------------------------------------------------------------------------------------
+# Which key an integration uses: one decision, made from what the vault holds, an optional pair made in the UI
+# and what the server's key endpoint lists. Pure, so that every branch is unit tested.
+# ---------------------------------------------------------------------------------------------
+
+REUSE = "reuse"                # the vaulted pair is one of the member's keys: nothing to do
+ADOPT = "adopt"                # prove a pair made in the UI (or vaulted as adopted) and use it
+CREATE = "create"              # the member has no key with the description: make one
+REPLACE = "replace"            # make a new key; the listed ones are replaced (deleted later, once the new one works)
+NEEDS_ACTION = "needs_action"  # no key endpoint and no pair: a person makes the key in the UI
+
+# what the summary calls the key a decision leaves in use
+KEY_SOURCE = {REUSE: "existing", ADOPT: "adopted", CREATE: "created", REPLACE: "rotated", NEEDS_ACTION: "none"}
+
+
+def has_pair(pair):
+    return bool(pair and pair.get("public_key") and pair.get("private_key"))
+
+
+def pair_to_adopt(state, stored, adopt):
+    """The pair to adopt without asking the key endpoint, or None.
+
+    A pair passed in always wins. A vaulted pair that was adopted is proven again rather than looked up, since a
+    server that made us adopt it has no key endpoint to look in."""
+    if has_pair(adopt):
+        return adopt
+    if state == "present" and has_pair(stored) and (stored.get("source") or "") == "adopted":
+        return stored
+    return None
+
+
+def decide(state, stored, existing):
+    """``(decision, key_row, replaced_rows)`` once the key endpoint answered.
+
+    ``existing`` is the member's keys with the integration's description, or None when the server has no key
+    endpoint. ``stored`` is what the caller's vault holds (None: the caller keeps no secret, so an existing key is
+    simply reported). A vaulted pair is kept while its public key is among them; a key whose secret the vault
+    does not hold is replaced, because nobody can use it through this collection."""
+    if existing is None:
+        if state == "present" and has_pair(stored):
+            return ADOPT, None, []
+        return NEEDS_ACTION, None, []
+    if state == "rotate":
+        return REPLACE, None, list(existing)
+    if not existing:
+        return CREATE, None, []
+    if stored is None:
+        return REUSE, sorted(existing, key=lambda k: k.get("id") or 0)[-1], []
+    if has_pair(stored):
+        for row in existing:
+            if row.get("publicKey") == stored["public_key"]:
+                return REUSE, row, []
+    return REPLACE, None, list(existing)
