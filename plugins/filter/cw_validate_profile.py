@@ -8,14 +8,20 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.msp.connectwise.plugins.module_utils._profiles import validate_profile
+from ansible_collections.msp.connectwise.plugins.module_utils._profiles import validate_names, validate_profile
 
 
-def cw_validate_profile(profile):
-    """Return the list of problems with a permission profile; an empty list means it is valid."""
+def cw_validate_profile(profile, names=None):
+    """Return the list of problems with a permission profile and the names a run writes; empty means valid."""
     if profile is None:
         raise AnsibleFilterError('cw_validate_profile needs a profile mapping, but got nothing (is the variable defined?).')
-    return validate_profile(profile)
+    if names is not None and not isinstance(names, dict):
+        raise AnsibleFilterError('cw_validate_profile names must be a mapping of field to [value, variable].')
+    problems = validate_profile(profile)
+    try:
+        return problems + validate_names(names)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise AnsibleFilterError('cw_validate_profile names must map a known field to [value, variable]: %s' % exc)
 
 
 class FilterModule:

@@ -35,6 +35,9 @@ import datetime
 import difflib
 import re
 
+from ansible_collections.msp.connectwise.plugins.module_utils._permissions import canon, probe_path_problem
+from ansible_collections.msp.connectwise.plugins.module_utils._resources import field_problem, field_problems
+
 LEVELS = ('All', 'My', 'None')
 VERBS = ('add', 'edit', 'delete', 'inquire')
 
@@ -48,11 +51,6 @@ ROW_OPTIONAL = VERBS + ('note',)
 CUSTOMIZE_KEYS = ('module', 'function', 'allow')
 VERIFY_REQUIRED = ('path',)
 VERIFY_OPTIONAL = ('params',)
-
-MAX_MEMBER_IDENTIFIER = 15
-MAX_MEMBER_NAME = 30
-MAX_ROLE_NAME = 30
-MAX_ROLE_TYPE = 30
 
 # Spellings seen in vendor pages and third-party exports that mean a real level.
 LEVEL_ALIASES = {'all': 'All', 'my': 'My', 'mine': 'My', 'none': 'None', '-': 'None', '': 'None'}
@@ -89,14 +87,21 @@ def _text(value):
     return isinstance(value, str) and value.strip() != ''
 
 
-def _check_text(mapping, key, where, max_len=None, errors=None):
+def _check_text(mapping, key, where, errors):
+    if key in mapping and not _text(mapping[key]):
+        errors.append('%s %s must be a non-empty string.' % (where, key))
+
+
+def _check_field(mapping, key, field, setting, errors):
+    """A value ConnectWise stores in ``field`` (see _resources.FIELDS)."""
     if key not in mapping:
         return
-    value = mapping[key]
-    if not _text(value):
-        errors.append('%s %s must be a non-empty string.' % (where, key))
-    elif max_len is not None and len(value) > max_len:
-        errors.append('%s %s %r is %d characters long; ConnectWise allows at most %d.' % (where, key, value, len(value), max_len))
+    if not isinstance(mapping[key], str):
+        errors.append('The profile %s must be a string.' % setting)
+        return
+    problem = field_problem(field, mapping[key], 'the profile %s' % setting)
+    if problem:
+        errors.append(problem)
 
 
 def suggest_level(value):
@@ -123,11 +128,8 @@ def _validate_member(member, errors):
         return
     errors.extend(_unknown_keys(member, MEMBER_KEYS, 'member'))
     errors.extend(_missing_keys(member, MEMBER_KEYS, 'member'))
-    _check_text(member, 'identifier', 'member', MAX_MEMBER_IDENTIFIER, errors)
-    _check_text(member, 'name', 'member', MAX_MEMBER_NAME, errors)
-    identifier = member.get('identifier')
-    if _text(identifier) and re.search(r'\s', identifier):
-        errors.append('member identifier %r must not contain whitespace.' % identifier)
+    _check_field(member, 'identifier', 'member_identifier', 'member identifier', errors)
+    _check_field(member, 'name', 'member_name', 'member name', errors)
 
 
 def _validate_role(role, errors):
@@ -136,8 +138,8 @@ def _validate_role(role, errors):
         return
     errors.extend(_unknown_keys(role, ROLE_KEYS, 'role'))
     errors.extend(_missing_keys(role, ROLE_KEYS, 'role'))
-    _check_text(role, 'name', 'role', MAX_ROLE_NAME, errors)
-    _check_text(role, 'role_type', 'role', MAX_ROLE_TYPE, errors)
+    _check_field(role, 'name', 'role_name', 'role name', errors)
+    _check_field(role, 'role_type', 'role_type', 'role role_type', errors)
 
 
 def _validate_rows(rows, errors):
@@ -153,8 +155,8 @@ def _validate_rows(rows, errors):
         where = '%s (%s)' % (where, row_label(row))
         errors.extend(_unknown_keys(row, ROW_REQUIRED + ROW_OPTIONAL, where))
         errors.extend(_missing_keys(row, ROW_REQUIRED, where))
-        _check_text(row, 'module', where, errors=errors)
-        _check_text(row, 'function', where, errors=errors)
+        _check_text(row, 'module', where, errors)
+        _check_text(row, 'function', where, errors)
         if 'note' in row and not _text(row['note']):
             errors.append('%s note must be a non-empty string.' % where)
         granted = False
@@ -173,7 +175,7 @@ def _validate_rows(rows, errors):
         if not granted and all(row.get(verb, 'None') in LEVELS for verb in VERBS):
             errors.append('%s grants nothing (every level is None); remove the row.' % where)
         if _text(row.get('module')) and _text(row.get('function')):
-            key = (row['module'].strip().lower(), row['function'].strip().lower())
+            key = (canon(row['module']), canon(row['function']))
             if key in seen:
                 errors.append('%s duplicates permissions row %d.' % (where, seen[key]))
             else:
@@ -192,13 +194,13 @@ def _validate_customize(items, rows, errors):
             continue
         errors.extend(_unknown_keys(item, CUSTOMIZE_KEYS, where))
         errors.extend(_missing_keys(item, CUSTOMIZE_KEYS, where))
-        _check_text(item, 'module', where, errors=errors)
-        _check_text(item, 'function', where, errors=errors)
+        _check_text(item, 'module', where, errors)
+        _check_text(item, 'function', where, errors)
         allow = item.get('allow')
         if 'allow' in item and (not isinstance(allow, list) or not allow or not all(_text(a) for a in allow)):
             errors.append('%s allow must be a non-empty list of strings.' % where)
         if _text(item.get('module')) and _text(item.get('function')):
-            key = (item['module'].strip().lower(), item['function'].strip().lower())
+            key = (canon(item['module']), canon(item['function']))
             if key not in rows:
                 errors.append('%s refers to %s > %s, which has no permissions row.' % (where, item['module'], item['function']))
 
@@ -215,8 +217,9 @@ def _validate_verify(probes, errors):
         errors.extend(_unknown_keys(probe, VERIFY_REQUIRED + VERIFY_OPTIONAL, where))
         errors.extend(_missing_keys(probe, VERIFY_REQUIRED, where))
         path = probe.get('path')
-        if 'path' in probe and (not _text(path) or not path.startswith('/') or '://' in path):
-            errors.append('%s path must be an API path starting with /, such as /procurement/catalog.' % where)
+        if 'path' in probe and (not _text(path) or probe_path_problem(path)):
+            errors.append("%s path %r must be an API path such as /procurement/catalog: starting with /, without a "
+                          "query (put parameters in params) and without '..'." % (where, path))
         if 'params' in probe and not isinstance(probe['params'], dict):
             errors.append('%s params must be a mapping.' % where)
 
@@ -232,8 +235,8 @@ def validate_profile(profile):
     name = profile.get('name')
     if 'name' in profile and (not isinstance(name, str) or not NAME_RE.match(name)):
         errors.append('The profile name %r must be lower_snake_case, such as sophos_central.' % (name,))
-    _check_text(profile, 'vendor', 'The profile', errors=errors)
-    _check_text(profile, 'key_description', 'The profile', errors=errors)
+    _check_text(profile, 'vendor', 'The profile', errors)
+    _check_field(profile, 'key_description', 'key_description', 'key_description', errors)
     source = profile.get('source')
     if 'source' in profile and (not _text(source) or not source.startswith('https://')):
         errors.append('The profile source must be the https:// address the permission table was taken from.')
@@ -263,6 +266,12 @@ def validate_profile(profile):
     if 'notes' in profile and (not isinstance(notes, list) or not all(_text(n) for n in notes)):
         errors.append('The profile notes must be a list of strings.')
     return errors
+
+
+def validate_names(names):
+    """Sentences for the names a run writes that ConnectWise would refuse: ``{field: [value, setting]}``, where
+    ``field`` is one of ``_resources.FIELDS`` and ``setting`` names the variable that sets the value."""
+    return field_problems(dict((field, tuple(pair)) for field, pair in (names or {}).items()))
 
 
 def permission_cells(profile):

@@ -14,6 +14,7 @@ import yaml
 
 from ansible_collections.msp.connectwise.plugins.module_utils._profiles import (
     permission_cells,
+    validate_names,
     validate_profile,
 )
 
@@ -180,17 +181,21 @@ def test_row_without_function():
 
 def test_identifier_too_long_and_with_space():
     errors = mutate(lambda p: p['member'].update(identifier='SixteenCharsLong'))
-    assert errors == ["member identifier 'SixteenCharsLong' is 16 characters long; ConnectWise allows at most 15."]
+    assert errors == ["The API member identifier 'SixteenCharsLong' has 16 characters; ConnectWise allows 1 to 15. "
+                      "Set the profile member identifier to a value that fits."]
     errors = mutate(lambda p: p['member'].update(identifier='has space'))
-    assert errors == ["member identifier 'has space' must not contain whitespace."]
+    assert errors == ["The API member identifier 'has space' contains whitespace, which ConnectWise does not accept there. "
+                      "Set the profile member identifier to a value that fits."]
 
 
 def test_names_too_long():
     long_name = 'x' * 31
     errors = mutate(lambda p: (p['member'].update(name=long_name), p['role'].update(name=long_name)))
     assert errors == [
-        "member name %r is 31 characters long; ConnectWise allows at most 30." % long_name,
-        "role name %r is 31 characters long; ConnectWise allows at most 30." % long_name,
+        "The API member name %r has 31 characters; ConnectWise allows 1 to 30. "
+        "Set the profile member name to a value that fits." % long_name,
+        "The security role name %r has 31 characters; ConnectWise allows 1 to 30. "
+        "Set the profile role name to a value that fits." % long_name,
     ]
 
 
@@ -222,7 +227,8 @@ def test_empty_permissions_and_verify():
 def test_verify_probe_checks():
     errors = mutate(lambda p: p['verify'].extend([{'path': 'https://x.invalid/catalog'}, {'params': []}]))
     assert errors == [
-        'verify probe 2 path must be an API path starting with /, such as /procurement/catalog.',
+        "verify probe 2 path 'https://x.invalid/catalog' must be an API path such as /procurement/catalog: starting "
+        "with /, without a query (put parameters in params) and without '..'.",
         "verify probe 3 is missing the required key 'path'.",
         'verify probe 3 params must be a mapping.',
     ]
@@ -245,3 +251,34 @@ def test_every_error_is_one_sentence():
     for error in errors:
         assert '\n' not in error
         assert error.endswith(('.', '?'))
+
+
+@pytest.mark.parametrize('path', ['/procurement/catalog?pageSize=1', '/system/../../../_sim/health', 'procurement/catalog'])
+def test_verify_paths_that_would_fail_at_verification_are_refused_up_front(path):
+    errors = mutate(lambda p: p['verify'].append({'path': path}))
+    assert len(errors) == 1 and repr(path) in errors[0]
+
+
+@pytest.mark.parametrize('names, words', [
+    ({'member_identifier': ['has space', 'integration_member_identifier']}, ['whitespace', 'integration_member_identifier']),
+    ({'member_name': ['   ', 'integration_member_name']}, ['is empty', 'integration_member_name']),
+    ({'role_name': ['Line\nbreak', 'integration_role_name']}, ['line break', 'integration_role_name']),
+    ({'role_name': [' Padded', 'integration_role_name']}, ['starts or ends with whitespace']),
+    ({'key_description': ['d' * 101, 'integration_key_description']}, ['101 characters', '1 to 100']),
+    ({'integrator_username': ['', 'integration_integrator_username']}, ['is empty']),
+])
+def test_names_a_run_writes(names, words):
+    errors = validate_names(names)
+    assert len(errors) == 1
+    for word in words:
+        assert word in errors[0]
+
+
+@pytest.mark.parametrize('names', [
+    {'role_name': ['Sophos \U0001F510 Integration', 'integration_role_name']},
+    {'member_name': ['Intégration Größe 🚀', 'integration_member_name']},
+    {'member_identifier': ['12345', 'integration_member_identifier']},
+    {'key_description': ['d' * 100, 'integration_key_description']},
+])
+def test_names_within_connectwise_limits_pass(names):
+    assert validate_names(names) == []

@@ -1,0 +1,320 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the msp.connectwise collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the integration role reports: the key pair a run ends with, the vault entries, the tenant summary with its
+check-mode accounting and manual actions, the audit row, and the rotate and offboard summaries.
+
+This module is internal to msp.connectwise: its names may change in any release and it is not
+meant for use outside the collection.
+
+Every function takes the role's registered results (plain mappings; a skipped or missing step is an empty or
+``skipped`` mapping) and a context of fixed values, and returns plain data. Nothing here talks to a server, so
+each branch is unit tested.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from ansible.module_utils.parsing.convert_bool import boolean
+
+VAULT_ENTRIES = ("public_key", "private_key", "key_id", "key_source", "key_description", "key_created", "member",
+                 "member_id", "role", "profile", "company_id", "site")
+
+UI_KEY_STEPS = (
+    "This server has no API key endpoint. In ConnectWise open System > Members > API Members, open {member}, tab API "
+    "Keys, click +, description \"{description}\", click Save (not Save and Close) and copy both keys.",
+    "Pass them as integration_adopt_public_key and integration_adopt_private_key for this tenant (for example in an "
+    "ansible-vault encrypted host_vars file, never in plain text) and run again: the role proves the pair belongs to "
+    "the member and stores it in {vault_file}.",
+)
+
+
+def ran(result):
+    """Whether a registered step ran (it is neither missing nor skipped)."""
+    return bool(result) and not result.get("skipped", False)
+
+
+def changed(result):
+    if not ran(result):
+        return False
+    if "results" in result:  # a loop
+        return any(item.get("changed", False) for item in result["results"])
+    return bool(result.get("changed", False))
+
+
+def flag(value):
+    return boolean(value, strict=False) if value not in (None, "") else False
+
+
+def deep(result, *path):
+    for part in path:
+        if not isinstance(result, dict):
+            return None
+        result = result.get(part)
+    return result
+
+
+def key_pair(key, stored, adopt):
+    """The key a run ends with: ``{source, public_key, private_key, key_id, member_id, replaced}``.
+
+    ``key`` is the result of cw_api_key with ``stored``; it names where the private key is (``pair_from``) because
+    Ansible masks the values of secret options in module results.
+    """
+    stored = stored or {}
+    adopt = adopt or {}
+    out = {"source": "none", "public_key": "", "private_key": "", "key_id": None, "member_id": deep(key, "member", "id"),
+           "replaced": [row.get("id") for row in (key or {}).get("replaced_keys") or []]}
+    if not ran(key) or key.get("failed"):
+        return out
+    out["source"] = key.get("key_source") or "none"
+    source_of_secret = {"new": key.get("private_key"), "adopt": adopt.get("private_key"), "stored": stored.get("private_key")}
+    pair_from = key.get("pair_from")
+    if pair_from in source_of_secret and source_of_secret[pair_from]:
+        out["public_key"] = key.get("public_key") or ""
+        out["private_key"] = source_of_secret[pair_from]
+    out["key_id"] = key.get("key_id")
+    if out["key_id"] is None and pair_from == "stored" and stored.get("public_key") == out["public_key"]:
+        out["key_id"] = stored.get("key_id")
+    return out
+
+
+def vault_values(pair, context, vault, now=None):
+    """The tenant's vault entries for ``pair`` (prefixed); ``key_created`` is kept while the key stays the same."""
+    prefix = context["vault_prefix"]
+    stamp = (now or datetime.datetime.now(datetime.timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    same_key = (vault or {}).get(prefix + "public_key") == pair["public_key"]
+    values = {
+        "public_key": pair["public_key"],
+        "private_key": pair["private_key"],
+        "key_id": pair["key_id"],
+        "key_source": "adopted" if pair["source"] == "adopted" else "api",
+        "key_description": context["key_description"],
+        "key_created": ((vault or {}).get(prefix + "key_created") or stamp) if same_key else stamp,
+        "member": context["member_identifier"],
+        "member_id": pair["member_id"],
+        "role": context["role_name"],
+        "profile": context["profile"],
+        "company_id": str(context["company_id"]),
+        "site": str(context["site"]),
+    }
+    return dict((prefix + name, values[name]) for name in VAULT_ENTRIES)
+
+
+def stored_key(context, vault):
+    """What the vault file holds for the integration's key, in the shape cw_api_key's ``stored`` option takes."""
+    prefix = context["vault_prefix"]
+    vault = vault or {}
+    return {"public_key": str(vault.get(prefix + "public_key") or ""), "private_key": str(vault.get(prefix + "private_key") or ""),
+            "source": str(vault.get(prefix + "key_source") or ""), "key_id": vault.get(prefix + "key_id")}
+
+
+def changed_steps(results, context):
+    """Names of the steps that changed something, and in check mode those a real run would change.
+
+    Check mode cannot run a step whose input an earlier step of the same run would make (the role's id, the member's
+    id); such a skipped step counts as what it would change.
+    """
+    check_mode = flag(context.get("check_mode"))
+    role, member, key = results.get("role") or {}, results.get("member") or {}, results.get("key") or {}
+    role_pending = check_mode and deep(role, "role", "id") is None
+    member_pending = check_mode and deep(member, "api_member", "id") is None
+    key_would = member_pending and not ran(key) and not flag(context.get("has_adopt_pair"))
+    would = {
+        # the member moves to the role still to be made, which check mode cannot show it
+        "API member": role_pending,
+        "API key": key_would,
+        "vault file": check_mode and (key_would or changed(key)),
+    }
+    steps = []
+    for name, step in (("integrator login", "login_ensure"), ("security role", "role"), ("API member", "member"),
+                       ("API key", "key"), ("vault file", "vault"), ("replaced keys deleted", "pruned")):
+        if changed(results.get(step) or {}) or would.get(name, False):
+            steps.append(name)
+    return steps
+
+
+def manual_actions(results, context):
+    """What a person has to do in ConnectWise before the integration works: ``[{step, instructions}]``."""
+    actions = []
+    login = results.get("login_check") or {}
+    if ran(login) and not login.get("exists", False):
+        username = context.get("integrator_username") or ""
+        actions.append({"step": "integrator login", "instructions": [
+            "Create the integrator login in ConnectWise (System > Setup Tables > Integrator Login%s); %s requires one. Or "
+            "set integration_integrator_login=ensure with integration_integrator_username and integration_integrator_password,"
+            " then run again." % ((", username " + username) if username else "", context.get("vendor") or "the vendor")]})
+    role = results.get("role") or {}
+    if role.get("guided"):
+        actions.append({"step": "security role", "instructions": list(role.get("checklist") or [])})
+    key = results.get("key") or {}
+    if ran(key) and key.get("decision") == "needs_action":
+        actions.append({"step": "API key", "instructions": [line.format(
+            member=context["member_identifier"], description=context["key_description"], vault_file=context["vault_file"])
+            for line in UI_KEY_STEPS]})
+    return actions
+
+
+def actions_message(summary, context):
+    """The text that stops (or warns about) a tenant that needs a person."""
+    lines = ["%s (%s) needs a person in ConnectWise before %s can use it:"
+             % (summary["tenant"], summary["company_id"], context.get("vendor") or "the vendor")]
+    for action in summary["actions"]:
+        lines.append("- %s:" % action["step"])
+        lines.extend("    " + line for line in action["instructions"])
+    lines.append("Then run again: the next run verifies the result and changes nothing else.")
+    return "\n".join(lines)
+
+
+def verified(result):
+    return ran(result) and not result.get("failed", False)
+
+
+def onboard_summary(results, context, stored=None, adopt=None):
+    """``integration_summary`` of an onboard run: what happened on this tenant, without secrets."""
+    pair = key_pair(results.get("key"), stored, adopt)
+    steps = changed_steps(results, context)
+    actions = manual_actions(results, context)
+    role = results.get("role") or {}
+    check = results.get("verified") or {}
+    pruned = results.get("pruned") or {}
+    summary = {
+        "tenant": context["tenant"],
+        "company_id": str(context["company_id"]),
+        "site": str(context["site"]),
+        "profile": context["profile"],
+        "status": "needs_action" if actions else ("changed" if steps else "ok"),
+        "changed": steps,
+        "role": {"name": context["role_name"], "id": deep(role, "role", "id"),
+                 "write_method": role.get("write_method") or "none",
+                 "drift": list(role.get("drift") or []) if role.get("guided") else []},
+        "member": {"identifier": context["member_identifier"], "id": deep(results.get("member"), "api_member", "id")},
+        "key": {"description": context["key_description"], "id": pair["key_id"], "source": pair["source"],
+                "replaced_deleted": deleted_key_ids(pruned)},
+        "vault_file": context["vault_file"] if pair["private_key"] else "",
+        "verified": verified(check),
+        "probes": [probe.get("path") for probe in check.get("probes") or []] if verified(check) else [],
+        "actions": actions,
+        "check_mode": flag(context.get("check_mode")),
+    }
+    summary["message"] = actions_message(summary, context) if actions else ""
+    return summary
+
+
+def deleted_key_ids(pruned):
+    """Ids of the keys a cw_api_key state=absent step (or loop of them) deleted, or would delete in check mode."""
+    items = (pruned or {}).get("results", [pruned] if pruned else [])
+    return [row.get("id") for item in items if changed(item) for row in item.get("deleted_keys") or []]
+
+
+def rotate_summary(results, context, stored=None, adopt=None):
+    """``integration_summary`` of a key rotation."""
+    pair = key_pair(results.get("key"), stored, adopt)
+    stored_public = (stored or {}).get("public_key") or ""
+    actions = []
+    if pair["source"] == "adopted" and stored_public not in ("", pair["public_key"]):
+        actions.append({"step": "old API key", "instructions": [
+            "This server has no API key endpoint: delete the old key \"%s\" (public key %s) of %s in System > Members > "
+            "API Members > API Keys." % (context["key_description"], stored_public, context["member_identifier"])]})
+    return {
+        "tenant": context["tenant"],
+        "company_id": str(context["company_id"]),
+        # adopting the pair the vault already holds (a repeated run) changes nothing and leaves no old key behind
+        "status": "ok" if pair["public_key"] and pair["public_key"] == stored_public else "changed",
+        "key": {"id": pair["key_id"], "source": pair["source"],
+                "replaced_deleted": deleted_key_ids(results.get("pruned"))},
+        "vault_file": context["vault_file"],
+        "verified": verified(results.get("verified") or {}),
+        "check_mode": flag(context.get("check_mode")),
+        "actions": actions,
+    }
+
+
+def offboard_summary(results, context):
+    """``integration_summary`` of an offboarding."""
+    key = results.get("key") or {}
+    no_endpoint = ran(key) and key.get("key_endpoint") is False
+    actions = []
+    if no_endpoint:
+        actions.append({"step": "API key", "instructions": [
+            "This server has no API key endpoint: delete the keys \"%s\" of %s in System > Members > API Members > API "
+            "Keys (the member is deactivated, so they no longer work)." % (context["key_description"], context["member_identifier"])]})
+    return {
+        "tenant": context["tenant"],
+        "company_id": str(context["company_id"]),
+        "status": "needs_action" if no_endpoint else "offboarded",
+        "deleted_keys": [row.get("id") for row in key.get("deleted_keys") or []] if ran(key) else [],
+        "member_deactivated": changed(results.get("member") or {}),
+        "vault_entries_removed": list((results.get("vault") or {}).get("removed") or []),
+        # in check mode the keys, the member and the vault entries are what a real run would touch
+        "check_mode": flag(context.get("check_mode")),
+        "actions": actions,
+    }
+
+
+def audit_row(results, context, stored=None):
+    """One tenant's audit row, without secrets: the credential check is reduced to its findings."""
+    stored = stored or {}
+    role = results.get("role") or {}
+    members = (results.get("member_info") or {}).get("api_members") or []
+    member = members[0] if members else None
+    keys = results.get("keys") or {}
+    check = results.get("verified") or {}
+    has_pair = bool(stored.get("public_key") and stored.get("private_key"))
+    listed = ran(keys) and keys.get("key_endpoint", True) is not False
+    public_keys = [row.get("publicKey") for row in keys.get("api_keys") or []]
+    authenticates = ran(check) and bool(check.get("member"))
+    key_ok = authenticates and not check.get("missing", ["not checked"]) and not check.get("extra")
+    problems = []
+    if deep(role, "role", "id") is None:
+        problems.append("security role %s is missing" % context["role_name"])
+    elif role.get("drift"):
+        problems.append("%d role cell(s) differ from the profile" % len(role["drift"]))
+    if member is None:
+        problems.append("API member %s is missing" % context["member_identifier"])
+    elif member.get("inactiveFlag"):
+        problems.append("API member %s is inactive" % context["member_identifier"])
+    if listed and stored.get("public_key") not in public_keys:
+        problems.append("the vaulted key is not among the member's keys")
+    if not has_pair:
+        problems.append("the vault file holds no key")
+    elif not key_ok:
+        problems.append("the vaulted key fails: %s" % (check.get("msg") or "not checked"))
+    return {
+        "tenant": context["tenant"],
+        "company_id": str(context["company_id"]),
+        "profile": context["profile"],
+        "role": {"name": context["role_name"], "exists": deep(role, "role", "id") is not None, "drift": list(role.get("drift") or [])},
+        "member": {"identifier": context["member_identifier"], "exists": member is not None,
+                   "active": member is not None and not member.get("inactiveFlag", False)},
+        "key": {"description": context["key_description"], "vaulted": has_pair,
+                "present": (stored.get("public_key") in public_keys) if listed else None,
+                "authenticates": authenticates, "permissions_match": key_ok,
+                "missing": list(check.get("missing") or []), "extra": list(check.get("extra") or []),
+                "probes": list(check.get("probes") or [])},
+        "drift": bool(problems),
+        "problems": problems,
+    }
+
+
+def report(results, kind, context, vault=None, adopt=None):
+    """The one entry point of the role: ``kind`` is summary, rotate, offboard, audit, key (the pair a run ends with,
+    a secret) or vault_values (the vault entries for that pair, a secret)."""
+    stored = stored_key(context, vault)
+    results = results or {}
+    if kind == "summary":
+        return onboard_summary(results, context, stored, adopt)
+    if kind == "rotate":
+        return rotate_summary(results, context, stored, adopt)
+    if kind == "offboard":
+        return offboard_summary(results, context)
+    if kind == "audit":
+        return audit_row(results, context, stored)
+    if kind == "key":
+        return key_pair(results.get("key"), stored, adopt)
+    if kind == "vault_values":
+        return vault_values(key_pair(results.get("key"), stored, adopt), context, vault)
+    raise ValueError("unknown report %r; use one of %s" % (kind, ", ".join(KINDS)))
+
+
+KINDS = ("summary", "rotate", "offboard", "audit", "key", "vault_values")

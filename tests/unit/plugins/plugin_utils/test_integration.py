@@ -1,0 +1,187 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The integration role's reports: key pair, vault entries, summaries with check-mode accounting, audit rows."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from ansible_collections.msp.connectwise.plugins.plugin_utils import _integration as report
+
+CONTEXT = {"tenant": "acme", "company_id": "acme", "site": "http://sim", "profile": "sophos_central",
+           "vendor": "Sophos Central", "role_name": "Sophos Role \U0001F510", "member_identifier": "SophosCentral",
+           "key_description": "Sophos Central Integration", "vault_file": "/inv/host_vars/acme/connectwise.vault.yml",
+           "vault_prefix": "cw_integration_", "integrator_username": "", "has_adopt_pair": False, "check_mode": False}
+CHECK = dict(CONTEXT, check_mode=True)
+VAULT = {"cw_integration_public_key": "PUB-OLD", "cw_integration_private_key": "PRIV-OLD", "cw_integration_key_id": 3,
+         "cw_integration_key_source": "api", "cw_integration_key_created": "2026-01-01T00:00:00Z"}
+ADOPT = {"public_key": "PUB-UI", "private_key": "PRIV-UI"}
+SKIPPED = {"skipped": True, "changed": False}
+MEMBER = {"changed": False, "api_member": {"id": 7}}
+ROLE = {"changed": False, "role": {"id": 9}, "write_method": "none", "guided": False, "drift": []}
+
+
+def key(decision, source, pair_from=None, **extra):
+    result = {"changed": decision in ("create", "replace"), "decision": decision, "key_source": source,
+              "member": {"id": 7}, "replaced_keys": [], "key_endpoint": True}
+    if pair_from:
+        result.update(pair_from=pair_from, public_key=extra.pop("public_key", "PUB-NEW"))
+    result.update(extra)
+    return result
+
+
+@pytest.mark.parametrize("name, key_result, vault, adopt, expected", [
+    ("created", key("create", "created", "new", private_key="PRIV-NEW", key_id=11), {}, {},
+     ("created", "PUB-NEW", "PRIV-NEW", 11)),
+    ("reused", key("reuse", "existing", "stored", public_key="PUB-OLD", key_id=3), VAULT, {},
+     ("existing", "PUB-OLD", "PRIV-OLD", 3)),
+    ("adopted now", key("adopt", "adopted", "adopt", public_key="PUB-UI"), VAULT, ADOPT,
+     ("adopted", "PUB-UI", "PRIV-UI", None)),
+    ("adopted before: the vault's key id stays", key("adopt", "adopted", "stored", public_key="PUB-OLD"), VAULT, {},
+     ("adopted", "PUB-OLD", "PRIV-OLD", 3)),
+    ("check mode creates nothing", key("create", "created"), {}, {}, ("created", "", "", None)),
+    ("needs a person", key("needs_action", "none", key_endpoint=False), {}, {}, ("none", "", "", None)),
+    ("skipped", SKIPPED, VAULT, {}, ("none", "", "", None)),
+    ("failed", dict(key("create", "created"), failed=True), VAULT, {}, ("none", "", "", None)),
+])
+def test_key_pair(name, key_result, vault, adopt, expected):
+    pair = report.report({"key": key_result}, "key", CONTEXT, vault=vault, adopt=adopt)
+    assert (pair["source"], pair["public_key"], pair["private_key"], pair["key_id"]) == expected, name
+
+
+def test_vault_values_keep_the_creation_time_of_the_same_key_only():
+    now = datetime.datetime(2026, 12, 3, 8, 0, tzinfo=datetime.timezone.utc)
+    same = report.vault_values(report.key_pair(key("reuse", "existing", "stored", public_key="PUB-OLD", key_id=3),
+                                               report.stored_key(CONTEXT, VAULT), {}), CONTEXT, VAULT, now=now)
+    new = report.vault_values(report.key_pair(key("replace", "rotated", "new", private_key="PRIV-NEW", key_id=12),
+                                              report.stored_key(CONTEXT, VAULT), {}), CONTEXT, VAULT, now=now)
+    assert same["cw_integration_key_created"] == "2026-01-01T00:00:00Z"
+    assert new["cw_integration_key_created"] == "2026-12-03T08:00:00Z"
+    assert new["cw_integration_private_key"] == "PRIV-NEW" and new["cw_integration_key_id"] == 12
+    assert new["cw_integration_role"] == CONTEXT["role_name"] and new["cw_integration_member_id"] == 7
+    assert sorted(new) == sorted("cw_integration_" + name for name in report.VAULT_ENTRIES)
+    adopted = report.vault_values(report.key_pair(key("adopt", "adopted", "adopt", public_key="PUB-UI"),
+                                                  report.stored_key(CONTEXT, VAULT), ADOPT), CONTEXT, VAULT, now=now)
+    assert adopted["cw_integration_key_source"] == "adopted" and same["cw_integration_key_source"] == "api"
+
+
+@pytest.mark.parametrize("name, context, results, status, steps", [
+    ("converged", CONTEXT, {"role": ROLE, "member": MEMBER, "key": key("reuse", "existing", "stored", public_key="PUB-OLD"),
+                            "vault": {"changed": False}}, "ok", []),
+    ("fresh", CONTEXT, {"role": dict(ROLE, changed=True), "member": dict(MEMBER, changed=True),
+                        "key": key("create", "created", "new", private_key="P"), "vault": {"changed": True},
+                        "login_ensure": {"changed": True}},
+     "changed", ["integrator login", "security role", "API member", "API key", "vault file"]),
+    ("replaced and pruned", CONTEXT, {"role": ROLE, "member": MEMBER, "key": key("replace", "rotated", "new", private_key="P"),
+                                      "vault": {"changed": True},
+                                      "pruned": {"results": [{"changed": True, "deleted_keys": [{"id": 3}]}]}},
+     "changed", ["API key", "vault file", "replaced keys deleted"]),
+    # check mode: the role is still to be made, so the member and the key could not run and count as changes
+    ("check mode, fresh tenant", CHECK, {"role": {"changed": True, "role": {"id": None}}, "member": SKIPPED, "key": SKIPPED},
+     "changed", ["security role", "API member", "API key", "vault file"]),
+    # check mode: the member is still to be made (its predicted id is None)
+    ("check mode, new member", CHECK, {"role": ROLE, "member": {"changed": True, "api_member": {"id": None}}, "key": SKIPPED},
+     "changed", ["API member", "API key", "vault file"]),
+    ("check mode, adopting", dict(CHECK, has_adopt_pair=True),
+     {"role": ROLE, "member": {"changed": True, "api_member": {"id": None}}, "key": SKIPPED},
+     "changed", ["API member"]),
+    ("check mode, new role for the member", CHECK,
+     {"role": {"changed": True, "role": {"id": None}}, "member": MEMBER, "key": key("reuse", "existing", "stored", public_key="PUB-OLD"),
+      "vault": {"changed": True}}, "changed", ["security role", "API member", "vault file"]),
+    ("check mode, new key", CHECK, {"role": ROLE, "member": MEMBER, "key": key("create", "created")},
+     "changed", ["API key", "vault file"]),
+    ("check mode, converged", CHECK, {"role": ROLE, "member": MEMBER, "key": key("reuse", "existing", "stored", public_key="PUB-OLD"),
+                                      "vault": {"changed": False}}, "ok", []),
+    ("guided role", CONTEXT, {"role": dict(ROLE, guided=True, write_method="guided", drift=["a"], checklist=["click"]),
+                              "member": MEMBER, "key": key("reuse", "existing", "stored", public_key="PUB-OLD")},
+     "needs_action", []),
+    ("no key endpoint", CONTEXT, {"role": ROLE, "member": MEMBER, "key": key("needs_action", "none", key_endpoint=False)},
+     "needs_action", []),
+    ("integrator login missing", CONTEXT, {"login_check": {"changed": False, "exists": False}, "role": ROLE, "member": MEMBER,
+                                           "key": key("reuse", "existing", "stored", public_key="PUB-OLD")}, "needs_action", []),
+])
+def test_summary_status_and_changed_steps(name, context, results, status, steps):
+    summary = report.report(results, "summary", context, vault=VAULT)
+    assert (summary["status"], summary["changed"]) == (status, steps), name
+    assert "PRIV" not in repr(summary), "a summary carries a private key"
+    assert summary["check_mode"] is context["check_mode"]
+
+
+def test_summary_actions_and_message():
+    results = {"login_check": {"changed": False, "exists": False},
+               "role": dict(ROLE, guided=True, write_method="guided", drift=["x"], checklist=["In the row 'A' set B"]),
+               "member": MEMBER, "key": key("needs_action", "none", key_endpoint=False)}
+    summary = report.report(results, "summary", dict(CONTEXT, integrator_username="sophos"), vault={})
+    assert [a["step"] for a in summary["actions"]] == ["integrator login", "security role", "API key"]
+    assert summary["role"]["drift"] == ["x"] and summary["vault_file"] == ""
+    message = summary["message"]
+    assert message.startswith("acme (acme) needs a person in ConnectWise before Sophos Central can use it:")
+    assert "username sophos" in message and "    In the row 'A' set B" in message
+    assert "This server has no API key endpoint" in message and CONTEXT["vault_file"] in message
+    assert message.endswith("Then run again: the next run verifies the result and changes nothing else.")
+
+
+def test_summary_of_a_verified_run():
+    results = {"role": ROLE, "member": MEMBER, "key": key("create", "created", "new", private_key="P", key_id=11),
+               "verified": {"changed": False, "probes": [{"path": "/procurement/catalog", "ok": True}]},
+               "pruned": {"results": [], "skipped": False, "changed": False}}
+    summary = report.report(results, "summary", CONTEXT, vault={})
+    assert summary["verified"] is True and summary["probes"] == ["/procurement/catalog"]
+    assert summary["key"] == {"description": CONTEXT["key_description"], "id": 11, "source": "created", "replaced_deleted": []}
+    assert summary["vault_file"] == CONTEXT["vault_file"] and summary["member"] == {"identifier": "SophosCentral", "id": 7}
+    assert report.report(dict(results, verified={"failed": True}), "summary", CONTEXT, vault={})["verified"] is False
+
+
+@pytest.mark.parametrize("name, key_result, vault, adopt, status, actions", [
+    ("new key", key("replace", "rotated", "new", private_key="P"), VAULT, {}, "changed", []),
+    ("adopted in the UI: delete the old one there", key("adopt", "adopted", "adopt", public_key="PUB-UI"), VAULT, ADOPT,
+     "changed", ["old API key"]),
+    ("the same pair again", key("adopt", "adopted", "adopt", public_key="PUB-OLD"), VAULT,
+     {"public_key": "PUB-OLD", "private_key": "PRIV-OLD"}, "ok", []),
+    ("first adoption, nothing vaulted", key("adopt", "adopted", "adopt", public_key="PUB-UI"), {}, ADOPT, "changed", []),
+])
+def test_rotate_summary(name, key_result, vault, adopt, status, actions):
+    summary = report.report({"key": key_result, "verified": {"changed": False}}, "rotate", CONTEXT, vault=vault, adopt=adopt)
+    assert (summary["status"], [a["step"] for a in summary["actions"]]) == (status, actions), name
+    if actions:
+        assert "public key PUB-OLD" in summary["actions"][0]["instructions"][0]
+
+
+def test_offboard_summary():
+    done = report.report({"key": {"changed": True, "deleted_keys": [{"id": 3}], "key_endpoint": True},
+                          "member": {"changed": True}, "vault": {"changed": True, "removed": ["cw_integration_public_key"]}},
+                         "offboard", CONTEXT)
+    assert (done["status"], done["deleted_keys"], done["member_deactivated"]) == ("offboarded", [3], True)
+    assert done["vault_entries_removed"] == ["cw_integration_public_key"] and done["actions"] == []
+    published = report.report({"key": {"changed": False, "failed": True, "key_endpoint": False}, "member": {"changed": True}},
+                              "offboard", CONTEXT)
+    assert published["status"] == "needs_action" and published["actions"][0]["step"] == "API key"
+
+
+@pytest.mark.parametrize("name, results, vault, problems", [
+    ("converged", {"role": ROLE, "member_info": {"api_members": [{"id": 7}]},
+                   "keys": {"api_keys": [{"publicKey": "PUB-OLD"}]},
+                   "verified": {"member": {"id": 7}, "missing": [], "extra": []}}, VAULT, []),
+    ("role missing, member inactive", {"role": {"role": {"id": None}, "drift": []},
+                                       "member_info": {"api_members": [{"id": 7, "inactiveFlag": True}]},
+                                       "keys": {"api_keys": [{"publicKey": "PUB-OLD"}]},
+                                       "verified": {"member": {"id": 7}, "missing": [], "extra": []}}, VAULT,
+     ["security role Sophos Role \U0001F510 is missing", "API member SophosCentral is inactive"]),
+    ("drift and a deleted key", {"role": dict(ROLE, drift=["a", "b"]), "member_info": {"api_members": [{"id": 7}]},
+                                 "keys": {"api_keys": []}, "verified": {"msg": "401", "failed": False}}, VAULT,
+     ["2 role cell(s) differ from the profile", "the vaulted key is not among the member's keys", "the vaulted key fails: 401"]),
+    ("nothing vaulted, no member", {"role": ROLE, "member_info": {"api_members": []}, "keys": SKIPPED, "verified": SKIPPED}, {},
+     ["API member SophosCentral is missing", "the vault file holds no key"]),
+])
+def test_audit_row(name, results, vault, problems):
+    row = report.report(results, "audit", CONTEXT, vault=vault)
+    assert row["problems"] == problems, name
+    assert row["drift"] is bool(problems)
+    assert "PRIV" not in repr(row)
+
+
+def test_unknown_report():
+    with pytest.raises(ValueError):
+        report.report({}, "everything", CONTEXT)
