@@ -24,16 +24,18 @@ def keys_path(member_id):
     return "%s/%s/apiKeys" % (MEMBERS, member_id)
 
 
-def find_member(client, member):
-    """The API member named by identifier or id; CWError when it does not exist."""
+def find_member(client, member, by_id=True, required=True):
+    """The API member named by ``member``; CWError when it does not exist (None without ``required``).
+
+    The identifier is asked first, so an identifier that looks like a number ('12345') is never taken for another
+    member's id; with ``by_id`` an all-digit text that is no identifier is then read as an id."""
     text = str(member).strip()
     if not text:
         raise CWError("member must name an API member by identifier or id.")
-    if text.isdigit():
+    row = client.find_one(MEMBERS, condition("identifier", text))
+    if row is None and by_id and text.isdigit():
         row = client.get_or_none("%s/%s" % (MEMBERS, text))
-    else:
-        row = client.find_one(MEMBERS, condition("identifier", text))
-    if row is None:
+    if row is None and required:
         raise CWError("There is no API member %r in company %r." % (text, client.company_id))
     return row
 
@@ -76,6 +78,14 @@ def same_member(reference, member):
     if reference.get("id") is not None and member.get("id") is not None:
         return reference.get("id") == member.get("id")
     return str(reference.get("identifier") or "").lower() == str(member.get("identifier") or "").lower()
+
+
+def is_member(owner, expected):
+    """Whether the member reference ``owner`` is the member named ``expected`` (identifier first, as find_member)."""
+    text = str(expected or "").strip()
+    if str((owner or {}).get("identifier") or "").lower() == text.lower():
+        return True
+    return text.isdigit() and (owner or {}).get("id") == int(text)
 
 
 # ---------------------------------------------------------------------------------------------

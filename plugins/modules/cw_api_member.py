@@ -139,13 +139,13 @@ msg:
 from ansible_collections.msp.connectwise.plugins.module_utils._module import (
     CWError,
     CWModule,
-    condition,
     patch_operations,
     projection,
     strip_info,
 )
+from ansible_collections.msp.connectwise.plugins.module_utils import _keys as keys
 
-PATH = "system/apiMembers"
+PATH = keys.MEMBERS
 FIELDS = ["identifier", "name", "emailAddress", "securityRole", "structureLevel", "securityLocation", "defaultLocation",
           "defaultDepartment", "salesDefaultLocation", "timeZone", "notes", "inactiveFlag"]
 
@@ -173,7 +173,8 @@ def desired_fields(module, current=None):
 
 
 def find_member(module, identifier):
-    return module.client.find_one(PATH, condition("identifier", identifier))
+    # by identifier only: this module's identifier names the member to make, never an id
+    return keys.find_member(module.client, identifier, by_id=False, required=False)
 
 
 def validate(module):

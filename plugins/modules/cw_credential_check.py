@@ -169,8 +169,7 @@ def run(module):
     result = dict(member=member, permissions=perms.table(granted), missing=[], extra=[], probes=[])
     if p["expected_member"]:
         expected = p["expected_member"].strip()
-        ref = {"id": int(expected)} if expected.isdigit() else {"identifier": expected}
-        if not keys.same_member(ref, owner):
+        if not keys.is_member(owner, expected):
             module.fail("Public key %r belongs to member %r, not to %r." % (p["public_key"], owner.get("identifier"), expected), **result)
     pairs, missing, extra = perms.compare_effective(rows, wanted, exact=p["exact"])
     if p["probe"]:
