@@ -11,6 +11,7 @@ import re
 from aiohttp import web
 
 from . import config, credentials, errors, seed
+from .resources import set_api_base
 from .api import ROUTER, Context, check_permission
 from .conditions import parse_datetime
 from .faults import Faults
@@ -231,6 +232,7 @@ async def handle_api(request, sim, rest, codebase):
     request["cwsim_public_key"] = creds[1]
     if codebase.lower() != tenant.codebase.lower():
         raise errors.no_route(request.path)
+    set_api_base(request.scheme, request.host, codebase)
     if route_error is not None:
         raise route_error
     body_bytes = await request.read() if method in ("POST", "PUT", "PATCH") else b""

@@ -1,5 +1,7 @@
 """Resource models: field limits (from the 2025.1 schema), validation, PUT/PATCH semantics, rendering."""
 
+import contextvars
+
 from . import errors
 from .conditions import parse_datetime
 from .store import iso, utcnow
@@ -21,6 +23,19 @@ _HREF = {
 }
 _HREF_KEY = {"roles": "securityRole", "members": "member", "companies": "company", "timeZones": "timeZoneSetup"}
 
+# "scheme://host/{codebase}apis/3.0" of the request being answered: hrefs point back at the server that was asked
+API_BASE = contextvars.ContextVar("cwsim_api_base", default=None)
+
+
+def set_api_base(scheme, host, codebase):
+    """Make every href rendered while answering this request start with the request's own base."""
+    API_BASE.set("%s://%s/%sapis/3.0" % (scheme, host, codebase))
+
+
+def api_base(tenant):
+    # outside a request (nothing renders there today) the tenant's own site, never a fixed cloud host
+    return API_BASE.get() or "https://%s/%sapis/3.0" % (tenant.spec.get("site_url") or "localhost", tenant.codebase)
+
 
 def member_name(record):
     return " ".join(part for part in (record.get("firstName"), record.get("lastName")) if part)
@@ -33,9 +48,8 @@ def render_ref(tenant, table, value):
     if target is not None:
         for key in _REF_SHAPES.get(table, ("name",)):
             out[key] = member_name(target) if (table == "members" and key == "name") else target.get(key)
-    out["_info"] = {"%s_href" % _HREF_KEY.get(table, table.rstrip("s")): "https://%s/%sapis/3.0/%s/%s" % (
-        tenant.spec.get("site_url") or "api-na.myconnectwise.net", tenant.codebase, _HREF.get(table, table),
-        value.get("id"))}
+    out["_info"] = {"%s_href" % _HREF_KEY.get(table, table.rstrip("s")): "%s/%s/%s" % (
+        api_base(tenant), _HREF.get(table, table), value.get("id"))}
     return out
 
 
@@ -72,7 +86,8 @@ class Resource:
         return None
 
     def render(self, tenant, record):
-        key = (self.name, record["id"])
+        # views hold hrefs, so they are cached per base URL as well as per record
+        key = (self.name, record["id"], API_BASE.get())
         view = tenant.view_cache.get(key)
         if view is None:
             view = self._render(tenant, record)

@@ -9,6 +9,7 @@ import json
 from aiohttp import web
 
 from . import api, catalogue, config, errors
+from .resources import set_api_base
 from .faults import Faults
 from .store import SURFACES, iso, utcnow
 
@@ -162,6 +163,8 @@ def add_operator_routes(app, sim):  # pylint: disable=too-many-statements
         if member is None:
             raise web.HTTPNotFound(text=json.dumps({"error": "no member %s" % request.match_info["member"]}),
                                    content_type="application/json")
+        # key views carry member hrefs: they point at this server's API for the tenant
+        set_api_base(request.scheme, request.host, tenant.codebase)
         return tenant, member
 
     async def ui_create_key(request):
