@@ -149,6 +149,8 @@ def delete_handler(resource):
 # -- resources ----------------------------------------------------------------------------------
 
 ROLES = res.RoleResource("securityRole", "roles", cat.SECURITY_ROLES, res.ROLE_SCHEMA, unique="name")
+ROLE_INFO = res.RoleInfoResource("securityRoleInfo", "roles", cat.SECURITY_ROLES,
+                                 {key: res.ROLE_SCHEMA[key] for key in ("name", "roleType", "inactiveFlag")})
 API_MEMBERS = res.ApiMemberResource("apiMember", "members", cat.MEMBER_MAINTENANCE, res.API_MEMBER_SCHEMA,
                                     unique="identifier")
 MEMBERS = res.MemberResource("member", "members", cat.MEMBER_MAINTENANCE,
@@ -427,6 +429,11 @@ def build_routes():
     routes += _crud("/system/members", MEMBERS, ("list",))
     routes.append(Route("POST", "/system/members/{identifier}/tokens", create_token, cat.MEMBER_MAINTENANCE, "add"))
     routes += _crud("/system/securityroles", ROLES, ("list", "post", "delete"))
+    routes += [
+        Route("GET", "/system/securityroles/info", list_handler(ROLE_INFO), cat.SECURITY_ROLES),
+        Route("GET", "/system/securityroles/info/count", count_handler(ROLE_INFO), cat.SECURITY_ROLES),
+        Route("GET", "/system/securityroles/{id}/info", get_handler(ROLE_INFO), cat.SECURITY_ROLES),
+    ]
     routes += [
         Route("GET", "/system/securityRoles/{parentId}/settings", settings_list, cat.SECURITY_ROLES),
         Route("GET", "/system/securityRoles/{parentId}/settings/count", settings_count, cat.SECURITY_ROLES),

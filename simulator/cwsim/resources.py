@@ -268,6 +268,16 @@ class RoleResource(Resource):
         super().remove(tenant, record, actor)
 
 
+class RoleInfoResource(Resource):
+    """``SecurityRoleInfo``: the lightweight row of a role (id, name, roleType, inactiveFlag, _info)."""
+
+    def _render(self, tenant, record):
+        out = {"id": record["id"]}
+        out.update({key: record[key] for key in self.schema if record.get(key) is not None})
+        out["_info"] = record.get("_info")
+        return out
+
+
 API_MEMBER_SCHEMA = {
     "identifier": (STR, 15, "r"), "name": (STR, 30, "u"), "emailAddress": (STR, 250, ""), "inactiveFlag": (BOOL, None, ""),
     "inactiveDate": (DATE, None, ""), "timeZone": (REF, "timeZones", ""), "securityRole": (REF, "roles", ""),
