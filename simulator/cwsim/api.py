@@ -153,9 +153,8 @@ ROLE_INFO = res.RoleInfoResource("securityRoleInfo", "roles", cat.SECURITY_ROLES
                                  {key: res.ROLE_SCHEMA[key] for key in ("name", "roleType", "inactiveFlag")})
 API_MEMBERS = res.ApiMemberResource("apiMember", "members", cat.MEMBER_MAINTENANCE, res.API_MEMBER_SCHEMA,
                                     unique="identifier")
-MEMBERS = res.MemberResource("member", "members", cat.MEMBER_MAINTENANCE,
-                             {f: (res.REF, res.API_MEMBER_SCHEMA[f][1], "") if f in res.API_MEMBER_SCHEMA and
-                              res.API_MEMBER_SCHEMA[f][0] == res.REF else (res.STR, None, "") for f in res.MEMBER_FIELDS})
+MEMBERS = res.MemberResource("member", "members", cat.MEMBER_MAINTENANCE, res.MEMBER_SCHEMA, unique="identifier",
+                             extra_fields=res.MEMBER_READ_ONLY)
 INTEGRATORS = res.IntegratorLoginResource("integratorLogin", "integratorLogins", cat.TABLE_SETUP, res.INTEGRATOR_SCHEMA,
                                           unique="username", extra_fields=("dateInactivated", "inactivatedBy"))
 CATALOG = res.CatalogResource("catalogItem", "catalog", cat.PRODUCT_CATALOG, res.CATALOG_SCHEMA, unique="identifier")
@@ -426,7 +425,7 @@ def build_routes():
         Route("POST", "/system/apiMembers/{id}/apiKeys", keys_post, cat.MEMBER_MAINTENANCE, extended=True),
         Route("DELETE", "/system/apiMembers/{id}/apiKeys/{keyId}", keys_delete, cat.MEMBER_MAINTENANCE, extended=True),
     ]
-    routes += _crud("/system/members", MEMBERS, ("list",))
+    routes += _crud("/system/members", MEMBERS, ("list", "post", "put", "patch"))
     routes.append(Route("POST", "/system/members/{identifier}/tokens", create_token, cat.MEMBER_MAINTENANCE, "add"))
     routes += _crud("/system/securityroles", ROLES, ("list", "post", "delete"))
     routes += [

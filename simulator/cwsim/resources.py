@@ -289,8 +289,138 @@ API_MEMBER_SCHEMA = {
 _MEMBER_REFS = ("timeZone", "securityRole", "structureLevel", "securityLocation", "defaultLocation", "defaultDepartment",
                 "salesDefaultLocation", "serviceDefaultBoard")
 
+# The 2025.1 Member model, field by field in the schema's order. Left out: references to tables the simulator does
+# not keep (country, photo, office365, ldapConfiguration, directionalSync, ssoSettings, reportCard, type, workRole,
+# workType, projectDefaultBoard, serviceLocation, calendar, warehouse, warehouseBin) and customFields: accepted in a
+# body and ignored, never rendered. Write-only: password and the create-from-member ids.
+_FLAG = (BOOL, None, "")
+_LOCATION, _DEPARTMENT, _IDS = (REF, "locations", ""), (REF, "departments", ""), (INTLIST, None, "")
+_CHANNEL = (ENUM, ("Office", "Mobile", "Home"), "r")
+_TAB_FORMAT, _DISPLAY = (ENUM, ("SummaryList", "DetailList"), ""), (ENUM, ("RemainOnInvoicingScreen", "ShowRecentInvoices"), "")
+MEMBER_SCHEMA = {
+    "identifier": (STR, 15, "r"), "password": (STR, 60, "w"), "disableOnlineFlag": _FLAG,
+    "licenseClass": (ENUM, ("A", "C", "F", "X"), "r"), "notes": (STR, None, ""), "employeeIdentifer": (STR, 10, ""),
+    "vendorNumber": (STR, None, ""), "enableMobileGpsFlag": _FLAG, "inactiveDate": (DATE, None, ""), "inactiveFlag": _FLAG,
+    "firstName": (STR, 30, "r"), "middleInitial": (STR, 1, ""), "lastName": (STR, 30, "r"), "hireDate": (DATE, None, "r"),
+    "officeEmail": (STR, 250, ""), "mobileEmail": (STR, 250, ""), "homeEmail": (STR, 250, ""), "defaultEmail": _CHANNEL,
+    "officePhone": (STR, 15, ""), "officeExtension": (STR, 10, ""), "mobilePhone": (STR, 15, ""),
+    "mobileExtension": (STR, 10, ""), "homePhone": (STR, 15, ""), "homeExtension": (STR, 10, ""), "defaultPhone": _CHANNEL,
+    "securityRole": (REF, "roles", "r"), "mapiName": (STR, None, ""), "calendarSyncIntegrationFlag": _FLAG,
+    "authenticationServiceType": (ENUM, ("AuthAnvil", "GoogleAuthenticator", "Email"), ""),
+    "timebasedOneTimePasswordActivated": _FLAG, "enableLdapAuthenticationFlag": _FLAG, "ldapUserName": (STR, 50, ""),
+    "signature": (STR, None, ""), "phoneIntegrationType": (ENUM, ("TAPI", "SKYPE", "TEL", "CALLTO", "NONE"), ""),
+    "useBrowserLanguageFlag": _FLAG, "title": (STR, None, ""), "enableMobileFlag": _FLAG,
+    "timeZone": (REF, "timeZones", ""), "partnerPortalFlag": _FLAG, "toastNotificationFlag": _FLAG, "memberPersonas": _IDS,
+    "structureLevel": (REF, "levels", ""), "securityLocation": _LOCATION, "defaultLocation": _LOCATION,
+    "defaultDepartment": _DEPARTMENT, "reportsTo": (REF, "members", ""), "restrictLocationFlag": _FLAG,
+    "restrictDepartmentFlag": _FLAG, "timeApprover": (REF, "members", ""), "expenseApprover": (REF, "members", ""),
+    "billableForecast": (NUM, None, ""), "dailyCapacity": (NUM, None, ""), "hourlyCost": (NUM, None, ""),
+    "hourlyRate": (NUM, None, ""), "includeInUtilizationReportingFlag": _FLAG, "requireExpenseEntryFlag": _FLAG,
+    "requireTimeSheetEntryFlag": _FLAG, "requireStartAndEndTimeOnTimeEntryFlag": _FLAG,
+    "allowInCellEntryOnTimeSheet": _FLAG, "enterTimeAgainstCompanyFlag": _FLAG,
+    "allowExpensesEnteredAgainstCompaniesFlag": _FLAG, "timeReminderEmailFlag": _FLAG, "daysTolerance": (INT, None, ""),
+    "minimumHours": (NUM, None, ""), "timeSheetStartDate": (STR, None, ""), "serviceDefaultLocation": _LOCATION,
+    "serviceDefaultDepartment": _DEPARTMENT, "serviceDefaultBoard": (REF, "boards", ""),
+    "restrictServiceDefaultLocationFlag": _FLAG, "restrictServiceDefaultDepartmentFlag": _FLAG,
+    "excludedServiceBoardIds": _IDS, "teams": _IDS, "serviceBoardTeamIds": _IDS, "projectDefaultLocation": _LOCATION,
+    "projectDefaultDepartment": _DEPARTMENT, "restrictProjectDefaultLocationFlag": _FLAG,
+    "restrictProjectDefaultDepartmentFlag": _FLAG, "excludedProjectBoardIds": _IDS, "scheduleDefaultLocation": _LOCATION,
+    "scheduleDefaultDepartment": _DEPARTMENT, "scheduleCapacity": (NUM, None, ""), "restrictScheduleFlag": _FLAG,
+    "hideMemberInDispatchPortalFlag": _FLAG, "salesDefaultLocation": _LOCATION, "restrictDefaultSalesTerritoryFlag": _FLAG,
+    "restrictDefaultWarehouseFlag": _FLAG, "restrictDefaultWarehouseBinFlag": _FLAG, "companyActivityTabFormat": _TAB_FORMAT,
+    "invoiceTimeTabFormat": _TAB_FORMAT,
+    "invoiceScreenDefaultTabFormat": (ENUM, ("ShowInvoicingTab", "ShowAgreementInvoicingTab"), ""),
+    "invoicingDisplayOptions": _DISPLAY, "agreementInvoicingDisplayOptions": _DISPLAY, "autoStartStopwatch": _FLAG,
+    "autoPopupQuickNotesWithStopwatch": _FLAG,
+    "globalSearchDefaultTicketFilter": (ENUM, ("OpenRecords", "ClosedRecords", "AllRecords"), ""),
+    "globalSearchDefaultSort": (ENUM, ("None", "LastUpdatedDesc", "LastUpdatedAsc", "CreatedDesc", "CreatedAsc"), ""),
+    "phoneSource": (STR, None, ""), "copyPodLayouts": _FLAG, "copySharedDefaultViews": _FLAG,
+    "copyColumnLayoutsAndFilters": _FLAG, "fromMemberRecId": (INT, None, "w"), "fromMemberTemplateRecId": (INT, None, "w"),
+}
+# rendered when stored (set by the service, not by a client); adminFlag and primaryEmail are derived
+MEMBER_READ_ONLY = ("adminFlag", "primaryEmail", "lastLogin", "clientId", "stsUserAdminUrl")
 
-class ApiMemberResource(Resource):
+# What a member row shows for a field nobody set: what a new member gets in the UI. Strings and references
+# nobody set are left out of the row, as ConnectWise leaves out empty values; nothing is null.
+MEMBER_DEFAULTS = {field: False for field, spec in MEMBER_SCHEMA.items() if spec is _FLAG}
+MEMBER_DEFAULTS.update({field: () for field, spec in MEMBER_SCHEMA.items() if spec is _IDS})
+MEMBER_DEFAULTS.update({
+    "phoneIntegrationType": "NONE", "companyActivityTabFormat": "SummaryList", "invoiceTimeTabFormat": "SummaryList",
+    "invoiceScreenDefaultTabFormat": "ShowInvoicingTab", "invoicingDisplayOptions": "RemainOnInvoicingScreen",
+    "agreementInvoicingDisplayOptions": "RemainOnInvoicingScreen", "globalSearchDefaultTicketFilter": "OpenRecords",
+    "globalSearchDefaultSort": "None", "billableForecast": 0.0, "dailyCapacity": 8.0, "hourlyCost": 0.0, "hourlyRate": 0.0,
+    "daysTolerance": 0, "minimumHours": 0.0, "scheduleCapacity": 8.0,
+})
+_EMAIL_FIELD = {"Office": "officeEmail", "Mobile": "mobileEmail", "Home": "homeEmail"}
+
+
+def _inactive_date(clean, existing):
+    """An inactive member keeps the date it became inactive (or the one given); an active one has none."""
+    if not clean["inactiveFlag"]:
+        return None
+    return clean["inactiveDate"] or (existing or {}).get("inactiveDate") or _now()
+
+
+class MemberResource(Resource):
+    """Every member, full and API alike: the 2025.1 Member model."""
+
+    def index_lookup(self, tenant, path, literal):
+        if len(path) != 1 or path[0].lower() != "identifier" or not isinstance(literal, str):
+            return None
+        record = tenant.member_by_identifier.get(literal.lower())
+        return [record] if record is not None and self.accepts(record) else []
+
+    def check_unique(self, tenant, value, existing, problems):
+        # identifiers are unique across every member, full and API alike
+        other = tenant.member_by_identifier.get(str(value).lower())
+        if other is not None and (existing is None or other["id"] != existing["id"]):
+            problems.append(errors.field_error("ObjectExists", "The identifier is already in use.", self.name, "identifier"))
+
+    def validate(self, tenant, body, existing):
+        clean = super().validate(tenant, body, existing)
+        # "ConditionallyRequired": API members get a random password, everyone else needs one to sign in
+        if existing is None and not clean["password"] and clean["licenseClass"] != "A":
+            raise errors.invalid(self.name, [errors.field_error(
+                "NullValue", "The password field is required for a member with licenseClass %s." % clean["licenseClass"],
+                self.name, "password")])
+        return clean
+
+    def to_record(self, clean, existing):
+        record = super().to_record(clean, existing)
+        record["inactiveFlag"] = bool(clean["inactiveFlag"])
+        record["inactiveDate"] = _inactive_date(clean, existing)
+        return record
+
+    def before_write(self, tenant, record, clean, existing):
+        from .credentials import hash_secret  # pylint: disable=import-outside-toplevel
+        if clean.get("password"):
+            record["__password"] = hash_secret(clean["password"])
+
+    def _render(self, tenant, record):
+        out = {"id": record["id"]}
+        for field, (kind, _arg, flags) in self.schema.items():
+            value = record.get(field)
+            if value is None:
+                value = MEMBER_DEFAULTS.get(field)
+            if value is None or "w" in flags:
+                continue
+            out[field] = render_ref(tenant, self.refs[field], value) if kind == REF else \
+                list(value) if kind == INTLIST else value
+        # records made before these fields were kept: an API member has an empty last name, everyone a hire date
+        out.setdefault("lastName", "")
+        if "hireDate" not in out and (record.get("_info") or {}).get("dateEntered"):
+            out["hireDate"] = record["_info"]["dateEntered"]
+        primary = record.get(_EMAIL_FIELD.get(record.get("defaultEmail"), "officeEmail"))
+        if primary:
+            out["primaryEmail"] = primary
+        role = tenant.get("roles", (record.get("securityRole") or {}).get("id"))
+        out["adminFlag"] = bool(role and role.get("adminFlag"))
+        out.update({field: record[field] for field in MEMBER_READ_ONLY[2:] if record.get(field) is not None})
+        out["_info"] = record.get("_info")
+        return out
+
+
+class ApiMemberResource(MemberResource):
     """API members are members with licenseClass A; this view renames a few Member fields."""
 
     def accepts(self, record):
@@ -299,14 +429,9 @@ class ApiMemberResource(Resource):
     def rows(self, tenant):
         return (r for r in tenant.tables["members"].values() if r.get("licenseClass") == "A")
 
-    def index_lookup(self, tenant, path, literal):
-        return _member_index(tenant, path, literal, self.accepts)
-
-    def check_unique(self, tenant, value, existing, problems):
-        # identifiers are unique across every member, not only API members
-        other = tenant.member_by_identifier.get(str(value).lower())
-        if other is not None and (existing is None or other["id"] != existing["id"]):
-            problems.append(errors.field_error("ObjectExists", "The identifier is already in use.", self.name, "identifier"))
+    def validate(self, tenant, body, existing):
+        # the ApiMember model has no password and no licenseClass: nothing is conditionally required
+        return Resource.validate(self, tenant, body, existing)
 
     def _render(self, tenant, record):
         out = {"id": record["id"], "identifier": record["identifier"], "name": member_name(record),
@@ -315,8 +440,10 @@ class ApiMemberResource(Resource):
         for field in _MEMBER_REFS:
             if record.get(field):
                 out[field] = render_ref(tenant, self.refs[field], record[field])
-        for field in ("notes", "excludedServiceBoardIds", "blockPriceFlag", "blockCostFlag"):
-            out[field] = record.get(field)
+        out["notes"] = record.get("notes")
+        out["excludedServiceBoardIds"] = list(record.get("excludedServiceBoardIds") or ())
+        out["blockPriceFlag"] = bool(record.get("blockPriceFlag"))
+        out["blockCostFlag"] = bool(record.get("blockCostFlag"))
         out["_info"] = record.get("_info")
         return {k: v for k, v in out.items() if v is not None}
 
@@ -324,51 +451,15 @@ class ApiMemberResource(Resource):
         record = {key: clean[key] for key in _MEMBER_REFS}
         record.update({key: clean[key] for key in ("identifier", "notes", "excludedServiceBoardIds", "blockPriceFlag",
                                                    "blockCostFlag")})
+        # the API member's one name field is its first name; members need a last name, API members have an empty one
         record["firstName"] = clean["name"] or clean["identifier"]
-        record["lastName"] = None
+        record["lastName"] = ""
         record["officeEmail"] = clean["emailAddress"]
         record["inactiveFlag"] = bool(clean["inactiveFlag"])
-        record["inactiveDate"] = (clean["inactiveDate"] or (existing or {}).get("inactiveDate") or _now()) \
-            if record["inactiveFlag"] else None
+        record["inactiveDate"] = _inactive_date(clean, existing)
         if existing is None:
-            record.update({"licenseClass": "A", "defaultEmail": "Office", "defaultPhone": "Office"})
+            record.update({"licenseClass": "A", "defaultEmail": "Office", "defaultPhone": "Office", "hireDate": _now()})
         return record
-
-
-def _member_index(tenant, path, literal, accepts):
-    if len(path) != 1 or path[0].lower() != "identifier" or not isinstance(literal, str):
-        return None
-    record = tenant.member_by_identifier.get(literal.lower())
-    return [record] if record is not None and accepts(record) else []
-
-
-MEMBER_FIELDS = (
-    "identifier", "licenseClass", "firstName", "lastName", "officeEmail", "primaryEmail", "defaultEmail", "defaultPhone",
-    "inactiveFlag", "inactiveDate", "hireDate", "adminFlag", "title", "notes", "excludedServiceBoardIds",
-    "disableOnlineFlag", "middleInitial", "officePhone", "mobilePhone", "type", "workRole", "workType", "reportsTo",
-    "timeApprover", "expenseApprover", "country", "mobileEmail", "homeEmail", "lastLogin", "enableMobileFlag",
-) + _MEMBER_REFS
-
-
-class MemberResource(Resource):
-    """Every member, full and API alike (read-only here: the published surface only lists and reads)."""
-
-    def index_lookup(self, tenant, path, literal):
-        return _member_index(tenant, path, literal, self.accepts)
-
-    def _render(self, tenant, record):
-        out = {"id": record["id"]}
-        for field in MEMBER_FIELDS:
-            value = record.get(field)
-            if value is None:
-                continue
-            out[field] = render_ref(tenant, self.refs[field], value) if field in self.refs else value
-        out["primaryEmail"] = record.get("officeEmail")
-        out["adminFlag"] = bool(tenant.get("roles", (record.get("securityRole") or {}).get("id")) and
-                                tenant.get("roles", record["securityRole"]["id"]).get("adminFlag"))
-        out["inactiveFlag"] = bool(record.get("inactiveFlag"))
-        out["_info"] = record.get("_info")
-        return out
 
 
 _API_FLAGS = ("serviceTicketApiFlag", "timeEntryApiFlag", "managedServicesApiFlag", "contactApiFlag", "companyApiFlag",

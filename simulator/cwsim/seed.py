@@ -142,12 +142,16 @@ def _seed_members(tenant, spec, admin_role):
         last = _LAST[(number // len(_FIRST)) % len(_LAST)]
         day = datetime.date(2015, 1, 1) + datetime.timedelta(days=number % 3000)
         role = 2 if number % 3 else 3
-        tenant.insert("members", _member("u%05d" % number, first, last, "F", role, day.isoformat() + "T00:00:00Z"))
-    old = _member("svc-old", "Retired integration", None, "A", 5, hire)
+        member = _member("u%05d" % number, first, last, "F", role, day.isoformat() + "T00:00:00Z")
+        member.update({"reportsTo": ref(1), "timeApprover": ref(1), "expenseApprover": ref(1),
+                       "title": "Service Technician" if role == 3 else "Account Manager"})
+        tenant.insert("members", member)
+    # API members have one name (their first name) and an empty last name
+    old = _member("svc-old", "Retired integration", "", "A", 5, hire)
     old.update({"inactiveFlag": True, "inactiveDate": "2023-06-30T00:00:00Z"})
     tenant.insert("members", old)
     boot = spec.get("bootstrap")
     if boot:
-        member = _member(boot["identifier"], "Bootstrap API member", None, "A", admin_role, hire)
+        member = _member(boot["identifier"], "Bootstrap API member", "", "A", admin_role, hire)
         tenant.insert("members", member)
         tenant.add_key(member, "Bootstrap key", public_key=boot["public_key"], secret=boot["secret"])
