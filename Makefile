@@ -15,13 +15,15 @@ export ANSIBLE_NOCOLOR := 1
 # Keep tool caches and molecule's collection copy out of the user's home directory.
 TOOL_HOME := $(WORK)/home
 
-.PHONY: help venv tree demo test lint sanity units integration simulator-tests molecule galaxy runner bench clean sim
+.PHONY: help venv tree demo test lint sanity units integration simulator-tests simulator-client-check molecule galaxy runner \
+	bench clean sim
 
 help:
 	@echo "make demo   - onboard simulated ConnectWise tenants end to end (installs what it needs)"
 	@echo "make test   - everything CI checks: lint, sanity, units, simulator, integration, molecule, galaxy, runner,"
 	@echo "              docs, changelog, execution environment, ansible-core matrix"
-	@echo "make lint | sanity | units | simulator-tests | integration | molecule | galaxy | runner | bench | sim"
+	@echo "make lint | sanity | units | simulator-tests | simulator-client-check | integration | molecule | galaxy | runner"
+	@echo "make bench | sim"
 	@echo "make docs | docs-lint | changelog-lint | release-notes | ee | matrix | matrix-probe | clean"
 
 venv: $(VENV)/.installed
@@ -59,8 +61,14 @@ sanity: tree $(TOOL_HOME)/.pip-bootstrap
 units: tree $(TOOL_HOME)/.pip-bootstrap
 	cd $(TREE) && HOME=$(TOOL_HOME) ansible-test units --python 3.11 --venv --color no
 
+# Includes test_generated_client.py: a ConnectWise SDK generated from the vendor's schema parses the simulator's
+# member rows. It installs its pinned SDK from PyPI into its own virtualenv, .work/sdk-client/, on first use.
 simulator-tests: venv
 	$(BIN)/python -m pytest -q -p no:cacheprovider simulator/tests
+
+# Just the generated-client check (part of simulator-tests, so of make test, too).
+simulator-client-check: venv
+	$(BIN)/python -m pytest -q -p no:cacheprovider simulator/tests/test_generated_client.py
 
 integration: tree
 	$(BIN)/python scripts/run_integration.py --tree $(TREE)
