@@ -6,9 +6,12 @@
 
 from __future__ import annotations
 
+import importlib
+import pathlib
 from unittest.mock import MagicMock
 
 import pytest
+import yaml
 
 from ansible.module_utils import basic
 from ansible.parsing import vault as core_vault
@@ -20,6 +23,8 @@ from ansible.playbook.task import Task
 from ansible_collections.msp.connectwise.plugins.plugin_utils import _inprocess
 
 MARKER = 'company-7f3a91'
+COLLECTION = pathlib.Path(__file__).resolve().parents[4]
+PARITY_TASKS = COLLECTION / 'tests' / 'integration' / 'targets' / 'inprocess_parity' / 'tasks' / 'surface.yml'
 SECRETS = [('default', VaultSecret(b'unit-test-password'))]
 VaultSecretsContext = getattr(core_vault, 'VaultSecretsContext', None)  # 2.19+
 
@@ -93,3 +98,31 @@ def test_module_runs_in_process_with_vaulted_arguments_as_plaintext(monkeypatch)
     assert result['_ansible_parsed'] is True, "parsed by this core's _parse_returned_data"
     assert '_ansible_suppress_tmpdir_delete' not in result
     assert (basic._ANSIBLE_ARGS, getattr(basic, '_ANSIBLE_PROFILE', None)) == saved
+
+
+def in_process_modules():
+    """Short names of the modules whose action plugin runs them through ``InProcessModuleAction``."""
+    names = set()
+    for path in sorted((COLLECTION / 'plugins' / 'action').glob('cw_*.py')):
+        plugin = importlib.import_module('ansible_collections.msp.connectwise.plugins.action.' + path.stem)
+        if issubclass(plugin.ActionModule, _inprocess.InProcessModuleAction):
+            names.add(path.stem)
+    return names
+
+
+def parity_compared_modules():
+    """Short names of the modules in the inprocess_parity tasks whose registered runs compare.yml compares."""
+    tasks = yaml.safe_load(PARITY_TASKS.read_text(encoding='utf-8'))
+    cases = [task['vars']['cases'] for task in tasks if task.get('ansible.builtin.include_tasks') == 'compare.yml']
+    compared = set(case['runs'] for case in cases[0])
+    names = set()
+    for task in [inner for outer in tasks for inner in outer.get('block', [])]:
+        if task.get('register') in compared:
+            names.update(key.rsplit('.', 1)[-1] for key in task if key.startswith('msp.connectwise.'))
+    return names
+
+
+def test_every_in_process_module_has_a_parity_case():
+    modules = in_process_modules()
+    assert 'cw_api_member' in modules and 'cw_vault_write' not in modules
+    assert parity_compared_modules() == modules
