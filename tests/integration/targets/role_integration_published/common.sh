@@ -21,9 +21,33 @@ vault_file="${work}/inventory/host_vars/${tenant}/connectwise.vault.yml"
 
 fail() { echo "FAIL: $*"; exit 1; }
 fail_showing_output() { cat "${work}/out"; fail "$@"; }
-play() {  # play PLAYBOOK ARGS...: msp.connectwise.PLAYBOOK on the tenant's inventory, output in ${work}/out
+play() {  # play PLAYBOOK ARGS...: msp.connectwise.PLAYBOOK on the tenant's inventory, output in ${work}/out and the
+          # run report (the tenants' summaries as JSON) in ${work}/report.json
     local playbook="$1"; shift
-    ansible-playbook -i "${work}/inventory" "msp.connectwise.${playbook}" "$@" > "${work}/out" 2>&1
+    rm -f "${work}/report.json"
+    ansible-playbook -i "${work}/inventory" "msp.connectwise.${playbook}" -e "cw_run_report=${work}/report.json" "$@" \
+        > "${work}/out" 2>&1
+}
+summary() {  # summary FIELD[.FIELD...]: the tenant's field in the last run report; lists joined by ', ', booleans yes/no
+    python - "$1" "${work}/report.json" "${tenant}" <<'PY'
+import json, sys
+field, path, tenant = sys.argv[1:]
+value = ([t for t in json.load(open(path))["tenants"] if t["tenant"] == tenant] or [None])[0]
+for part in field.split("."):
+    value = value.get(part) if isinstance(value, dict) else None
+if isinstance(value, bool):
+    value = "yes" if value else "no"
+elif isinstance(value, list):
+    value = ", ".join(str(item) for item in value)
+print("" if value is None else value)
+PY
+}
+summary_line() {  # the tenant's onboard summary in one line: tenant status write-method key-source[ #id] verified count steps
+    local key_id line
+    key_id="$(summary key.id)"
+    line="${tenant} $(summary status) $(summary role.write_method) $(summary key.source)${key_id:+ #${key_id}} $(summary verified)"
+    echo "${line} $(python -c 'import json,sys; print(len([t for t in json.load(open(sys.argv[1]))["tenants"] if t["tenant"] == sys.argv[2]][0]["changed"]))' \
+        "${work}/report.json" "${tenant}") $(summary changed)" | sed 's/ *$//'
 }
 onboard() { play onboard "$@"; }
 reset_stats() {

@@ -67,7 +67,7 @@ play rotate_keys -e "@${work}/adopt2.vault.yml" || fail_showing_output "the adop
 grep -qE "${tenant} +: ok=[0-9]+ +changed=[1-9][0-9]* .*failed=0" "${work}/out" || fail_showing_output "rotation changed nothing"
 grep -qF "delete the old key \\\"Sophos Central Integration\\\" (public key ${old_public}) of SophosCentral" "${work}/out" \
     || fail_showing_output "the old key is not reported for deletion"
-grep -qF "\"verified\": true" "${work}/out" || fail_showing_output "the new key was not verified"
+[ "$(summary verified)" = yes ] || fail_showing_output "the new key was not verified"
 [ "$(writes)" = "0" ] || fail "the adopt rotation sent $(writes) write requests to ConnectWise"
 [ "$(vaulted "${vault_file}" cw_integration_public_key)" = "${new_public}" ] || fail "the vault does not hold the new public key"
 [ "$(vaulted "${vault_file}" cw_integration_private_key)" = "${new_private}" ] || fail "the vault does not hold the new private key"
