@@ -449,13 +449,17 @@ class ActionModule(ActionBase):
                     after=masked_listing(desired, marks),
                 )
 
-            if check_mode or not result['changed']:
+            if check_mode:
+                return result
+            if lock_dir and os.path.isdir(directory):
+                # a killed writer's temp files go on the next run, also one that has nothing to write; they are not
+                # the file's content, so removing them is no change of it
+                result['removed_temp_files'] = remove_stale_temp_files(directory, os.path.basename(path))
+            if not result['changed']:
                 return result
 
             if not os.path.isdir(directory):
                 makedirs_private(directory, result['created_dirs'])
-            elif lock_dir:
-                result['removed_temp_files'] = remove_stale_temp_files(directory, os.path.basename(path))
             if content_changed or not exists:
                 plaintext = yaml.safe_dump(desired, default_flow_style=False, sort_keys=False, allow_unicode=True, explicit_start=True)
                 b_ciphertext = VaultLib(secrets).encrypt(plaintext, secret=secret, vault_id=label)

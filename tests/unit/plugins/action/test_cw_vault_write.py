@@ -154,6 +154,19 @@ def test_a_write_removes_temp_files_an_interrupted_write_of_the_same_file_left(t
     assert sorted(os.listdir(tmp_path)) == [other.name, target.name], "another file's temp file is not this write's business"
 
 
+def test_a_run_with_nothing_to_write_removes_temp_files_an_interrupted_write_left(tmp_path):
+    target = tmp_path / 'connectwise.vault.yml'
+    assert run_action({'path': str(target), 'values': {'key_id': 17}})['changed'] is True
+    stale = tmp_path / '.connectwise.vault.yml.0123456789ab.tmp'
+    stale.write_bytes(b'$ANSIBLE_VAULT;1.1;AES256\n3031')
+    before = raw(target)
+
+    result = run_action({'path': str(target), 'values': {'key_id': 17}})
+
+    assert result['changed'] is False and result['removed_temp_files'] == [stale.name]
+    assert sorted(os.listdir(tmp_path)) == [target.name] and raw(target) == before
+
+
 def test_label_other_than_default_writes_1_2_header(tmp_path):
     target = tmp_path / 'v.yml'
     result = run_action({'path': str(target), 'values': {'a': 'b'}, 'vault_id': 'prod'},
