@@ -124,8 +124,9 @@ def decide(state, stored, existing):
 
     ``existing`` is the member's keys with the integration's description, or None when the server has no key
     endpoint. ``stored`` is what the caller's vault holds (None: the caller keeps no secret, so an existing key is
-    simply reported). A vaulted pair is kept while its public key is among them; a key whose secret the vault
-    does not hold is replaced, because nobody can use it through this collection."""
+    simply reported). A vaulted pair is kept while its public key is among them, and the other keys with the
+    description are listed as replaced; a key whose secret the vault does not hold is replaced, because nobody can
+    use it through this collection."""
     if existing is None:
         if state == "present" and has_pair(stored):
             return ADOPT, None, []
@@ -139,5 +140,6 @@ def decide(state, stored, existing):
     if has_pair(stored):
         for row in existing:
             if row.get("publicKey") == stored["public_key"]:
-                return REUSE, row, []
+                # the others have no secret in the vault (left by a run that was killed, or made twice at once)
+                return REUSE, row, [other for other in existing if other is not row]
     return REPLACE, None, list(existing)

@@ -356,7 +356,7 @@ def ensure(module):
         if len(existing) > 1:
             module.warn("Member %r has %d keys described %r; using %r." % (member.get("identifier"), len(existing), p["description"], row.get("publicKey")))
         kept = stored if keys.has_pair(stored) else None
-        use(module, member, decision, kept, row=row, before=before, after=before,
+        use(module, member, decision, kept, row=row, replaced=replaced, before=before, after=before,
             msg="Key %r of %r exists%s." % (p["description"], member.get("identifier"),
                                             "" if kept else " (its private key cannot be read back)"))
 

@@ -42,9 +42,9 @@ def test_pair_to_adopt(state, stored, adopt, expected):
     ("present", VAULTED, [], keys.CREATE, None, []),
     ("present", EMPTY, [], keys.CREATE, None, []),
     ("present", None, [], keys.CREATE, None, []),
-    # the vaulted pair is among the member's keys: reuse it, whatever else is there
+    # the vaulted pair is among the member's keys: reuse it; the others have no secret in the vault
     ("present", VAULTED, [OLD], keys.REUSE, OLD, []),
-    ("present", VAULTED, [OTHER, OLD], keys.REUSE, OLD, []),
+    ("present", VAULTED, [OTHER, OLD], keys.REUSE, OLD, [OTHER]),
     # a key whose secret the vault does not hold is replaced
     ("present", EMPTY, [OTHER], keys.REPLACE, None, [OTHER]),
     ("present", VAULTED, [OTHER], keys.REPLACE, None, [OTHER]),
