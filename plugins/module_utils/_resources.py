@@ -26,6 +26,10 @@ FIELDS = {
     "integrator_username": ("The integrator login username", 50, True),
 }
 
+# What the integration role writes into the notes of the API members it makes, so that a later run (even one
+# without the vault file) can tell them from members a person or another tool made.
+OWNER_MARKER = "msp.connectwise"
+
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 WHITESPACE = re.compile(r"\s")
 
@@ -60,3 +64,8 @@ def field_problems(values):
         if problem:
             problems.append(problem)
     return problems
+
+
+def made_by_collection(member):
+    """Whether an API member row carries the collection's marker in its notes."""
+    return OWNER_MARKER in str((member or {}).get("notes") or "")

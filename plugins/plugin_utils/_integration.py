@@ -18,6 +18,8 @@ import datetime
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
+from ansible_collections.msp.connectwise.plugins.module_utils._resources import OWNER_MARKER, made_by_collection
+
 VAULT_ENTRIES = ("public_key", "private_key", "key_id", "key_source", "key_description", "key_created", "member",
                  "member_id", "role", "profile", "company_id", "site")
 
@@ -124,7 +126,7 @@ def changed_steps(results, context):
         # the member moves to the role still to be made, which check mode cannot show it
         "API member": role_pending,
         "API key": key_would,
-        "vault file": check_mode and (key_would or changed(key)),
+        "vault file": (check_mode and (key_would or changed(key))) or changed(results.get("claim") or {}),
     }
     steps = []
     for name, step in (("integrator login", "login_ensure"), ("security role", "role"), ("API member", "member"),
@@ -297,9 +299,59 @@ def audit_row(results, context, stored=None):
     }
 
 
+def vault_names(context, vault, entry, value):
+    """Whether the vault file read before the run names ``value`` as the integration's ``entry`` (role or member)."""
+    named = str((vault or {}).get(context["vault_prefix"] + entry) or "")
+    return bool(named) and named.lower() == str(value).lower()
+
+
+def is_admin_role(role):
+    return bool(role.get("adminFlag")) or str(role.get("roleType") or "").lower() == "admin" or str(role.get("name") or "").lower() == "admin"
+
+
+def ownership_problems(results, context, vault):
+    """Sentences for an existing API member or security role this integration did not make; empty when it may go on.
+
+    A member is the integration's when the vault file names it or its notes carry the collection's marker; a role
+    when the vault file names it or the integration's own member holds it. An admin role is never taken. With
+    ``adopt_existing`` in the context the user takes existing objects over on purpose (admin roles included).
+    """
+    identifier, role_name = context["member_identifier"], context["role_name"]
+    members = (results.get("member_info") or {}).get("api_members") or []
+    member = next((m for m in members if str(m.get("identifier") or "").lower() == identifier.lower()), None)
+    if results.get("require_member") and member is None:
+        return ["There is no API member %r in company %r; onboard the integration first (msp.connectwise.onboard)."
+                % (identifier, context["company_id"])]
+    if flag(context.get("adopt_existing")):
+        return []
+    problems = []
+    member_ours = vault_names(context, vault, "member", identifier) or made_by_collection(member)
+    if member and not member_ours:
+        problems.append(
+            "API member %r exists but msp.connectwise did not make it (its notes do not carry %r and %s does not name it), "
+            "so it is left alone. Choose another integration_member_identifier, or set integration_adopt_existing=true "
+            "to take it over on purpose." % (identifier, OWNER_MARKER, context["vault_file"]))
+    roles = [r for r in (results.get("role_info") or {}).get("roles") or []
+             if str(r.get("name") or "").lower() == role_name.lower()]
+    if roles:
+        role = roles[0]
+        held = member_ours and member and deep(member, "securityRole", "id") == role.get("id")
+        if is_admin_role(role):
+            problems.append(
+                "Security role %r is an administrator role; an integration never gets it. Set integration_role_name to a "
+                "role of its own (or set integration_adopt_existing=true to take it over on purpose)." % role_name)
+        elif not (vault_names(context, vault, "role", role_name) or held):
+            problems.append(
+                "Security role %r exists but msp.connectwise did not make it for this integration (%s does not name it and "
+                "the integration's member does not hold it), so its cells are left alone. Set integration_role_name to a "
+                "new name, or set integration_adopt_existing=true to take it over on purpose." % (role_name, context["vault_file"]))
+    return problems
+
+
 def report(results, kind, context, vault=None, adopt=None):
     """The one entry point of the role: ``kind`` is summary, rotate, offboard, audit, key (the pair a run ends with,
-    a secret) or vault_values (the vault entries for that pair, a secret)."""
+    a secret), vault_values (the vault entries for that pair, a secret) or ownership (problems with taking over
+    an existing member or role)."""
     stored = stored_key(context, vault)
     results = results or {}
     if kind == "summary":
@@ -314,7 +366,9 @@ def report(results, kind, context, vault=None, adopt=None):
         return key_pair(results.get("key"), stored, adopt)
     if kind == "vault_values":
         return vault_values(key_pair(results.get("key"), stored, adopt), context, vault)
+    if kind == "ownership":
+        return ownership_problems(results, context, vault)
     raise ValueError("unknown report %r; use one of %s" % (kind, ", ".join(KINDS)))
 
 
-KINDS = ("summary", "rotate", "offboard", "audit", "key", "vault_values")
+KINDS = ("summary", "rotate", "offboard", "audit", "key", "vault_values", "ownership")

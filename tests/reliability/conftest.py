@@ -67,8 +67,13 @@ def assert_converged(lab, company):
     return keys[0]
 
 
+# What a run records before its first write to ConnectWise: the role and member it owns (no key yet).
+CLAIM_ENTRIES = {PREFIX + name for name in ("company_id", "site", "profile", "role", "member")}
+
+
 def assert_vault_file_sound(lab, company):
-    """The vault file is absent or whole: 0600, vault ciphertext from its first byte, decrypts to a mapping."""
+    """The vault file is absent or whole: 0600, vault ciphertext from its first byte, decrypts to a mapping that holds
+    a key, or only the claim a run records before its first write."""
     path = lab.vault_file(company)
     if not os.path.exists(path):
         return None
@@ -78,8 +83,15 @@ def assert_vault_file_sound(lab, company):
         head = handle.read(14)
     assert head == b"$ANSIBLE_VAULT", "%s is not vault ciphertext" % path
     data = lab.read_vault(company)
-    assert isinstance(data, dict) and data.get(PREFIX + "private_key"), "%s decrypts to %r keys" % (path, sorted(data or {}))
+    assert isinstance(data, dict), "%s decrypts to %r" % (path, data)
+    assert data.get(PREFIX + "private_key") or set(data) == CLAIM_ENTRIES, "%s decrypts to %r keys" % (path, sorted(data))
     return data
+
+
+def vaulted_private_key(lab, company):
+    """The private key the tenant's vault file holds, or None (no file, or only the claim)."""
+    data = assert_vault_file_sound(lab, company)
+    return (data or {}).get(PREFIX + "private_key")
 
 
 def assert_rerun_is_quiet(lab):

@@ -12,7 +12,8 @@ import time
 
 import pytest
 
-from conftest import HERE, PREFIX, assert_converged, assert_rerun_is_quiet, assert_vault_file_sound, integration_state
+from conftest import (HERE, PREFIX, assert_converged, assert_rerun_is_quiet, assert_vault_file_sound, integration_state,
+                      vaulted_private_key)
 
 HOLD_SECONDS = 120  # far longer than the test needs: the answer never arrives before the kill
 DEADLINE = 90
@@ -70,7 +71,7 @@ def test_killed_after_the_key_before_the_vault(make_lab):
     wait_for(written(lab, company, route), route, process)
     lab.kill(process)
     orphans = integration_state(lab, company)[1]
-    assert len(orphans) == 1 and lab.read_vault(company) is None
+    assert len(orphans) == 1 and vaulted_private_key(lab, company) is None
     key = recover_and_check(lab, company)
     assert key["id"] != orphans[0]["id"]
     all_keys = [k["id"] for k in lab.state(company)["tables"]["apiKeys"]]
@@ -86,7 +87,7 @@ def test_killed_during_the_first_vault_write(make_lab, point):
     process.wait(timeout=DEADLINE)
     process.log_handle.close()
     assert process.returncode == -9, "the crash hook did not fire (exit %s)" % process.returncode
-    assert lab.read_vault(company) is None, "a vault file appeared although the rename never happened"
+    assert vaulted_private_key(lab, company) is None, "a key reached the vault file although the rename never happened"
     orphans = integration_state(lab, company)[1]
     assert len(orphans) == 1
     assert_no_plaintext_temp(lab, company)

@@ -1,5 +1,6 @@
 """Test-only crash hook: with CW_CRASH_AT set, SIGKILL the whole ansible-playbook process group at a precise
-point of the vault write, as a power cut or an OOM kill would.
+point of the vault write that stores a key, as a power cut or an OOM kill would. That is the first write to a vault
+file that already exists: a run records its claim on the role and member in a new vault file before it makes them.
 
 * ``vault-midwrite``: half of the ciphertext is in the temp file next to the vault file;
 * ``vault-before-rename``: the temp file is complete and fsync'ed, the rename has not happened.
@@ -29,7 +30,8 @@ if CRASH_AT:
         except OSError:
             return False
         base = os.path.basename(name)
-        return base.startswith("." + VAULT_NAME + ".") and base.endswith(".tmp")
+        return (base.startswith("." + VAULT_NAME + ".") and base.endswith(".tmp")
+                and os.path.exists(os.path.join(os.path.dirname(name), VAULT_NAME)))
 
     def _write(descriptor, data):
         if CRASH_AT == "vault-midwrite" and _vault_temp(descriptor):
@@ -39,7 +41,7 @@ if CRASH_AT:
         return _REAL_WRITE(descriptor, data)
 
     def _replace(src, dst, *args, **kwargs):
-        if CRASH_AT == "vault-before-rename" and os.path.basename(os.fspath(dst)) == VAULT_NAME:
+        if CRASH_AT == "vault-before-rename" and os.path.basename(os.fspath(dst)) == VAULT_NAME and os.path.exists(dst):
             _crash()
         return _REAL_REPLACE(src, dst, *args, **kwargs)
 

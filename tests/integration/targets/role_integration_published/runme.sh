@@ -14,7 +14,9 @@ grep -qF "needs a person in ConnectWise" "${work}/out"
 grep -qF "In the row 'Product Catalog' set Add Level from 'None' to 'All'" "${work}/out"
 grep -qF "This server has no API key endpoint" "${work}/out"
 summary_line | grep -qE "^${tenant} needs_action guided none no " || fail_showing_output "summary is '$(summary_line)'"
-[ ! -e "${work}/inventory/host_vars/${tenant}/connectwise.vault.yml" ]
+# the vault file claims the role and the member it made, and holds no key yet
+ansible-vault view "${vault_file}" | grep -qE "^cw_integration_role: Sophos Central Integration$" || fail "the vault does not claim the role"
+if ansible-vault view "${vault_file}" | grep -qE "^cw_integration_(public|private)_key:"; then fail "a key was vaulted"; fi
 
 echo "== warn mode: the same tenant is reported, the run does not fail"
 onboard -e integration_on_manual_action=warn || fail_showing_output "warn mode failed"

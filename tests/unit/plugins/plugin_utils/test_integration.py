@@ -74,6 +74,9 @@ def test_vault_values_keep_the_creation_time_of_the_same_key_only():
                         "key": key("create", "created", "new", private_key="P"), "vault": {"changed": True},
                         "login_ensure": {"changed": True}},
      "changed", ["integrator login", "security role", "API member", "API key", "vault file"]),
+    ("fresh, the claim in the vault", CONTEXT, {"role": dict(ROLE, changed=True), "member": MEMBER, "claim": {"changed": True},
+                                                "key": key("reuse", "existing", "stored", public_key="PUB-OLD")},
+     "changed", ["security role", "vault file"]),
     ("replaced and pruned", CONTEXT, {"role": ROLE, "member": MEMBER, "key": key("replace", "rotated", "new", private_key="P"),
                                       "vault": {"changed": True},
                                       "pruned": {"results": [{"changed": True, "deleted_keys": [{"id": 3}]}]}},
@@ -185,3 +188,44 @@ def test_audit_row(name, results, vault, problems):
 def test_unknown_report():
     with pytest.raises(ValueError):
         report.report({}, "everything", CONTEXT)
+
+
+OURS = {"identifier": "SophosCentral", "notes": "Managed by Ansible (msp.connectwise.integration)", "securityRole": {"id": 9}}
+HUMAN = {"identifier": "SophosCentral", "notes": "made by hand", "securityRole": {"id": 1}}
+ROLE_ROW = {"id": 9, "name": CONTEXT["role_name"], "roleType": "Member", "adminFlag": False}
+CLAIMED = {"cw_integration_member": "sophoscentral", "cw_integration_role": CONTEXT["role_name"].upper()}
+
+
+@pytest.mark.parametrize("name, members, roles, vault, adopt, words", [
+    ("fresh tenant", [], [], {}, False, []),
+    ("our member, found by its marker", [OURS], [], {}, False, []),
+    ("a member made by hand", [HUMAN], [], {}, False, ["API member 'SophosCentral' exists", "integration_adopt_existing"]),
+    ("a member made by hand that the vault names", [HUMAN], [], CLAIMED, False, []),
+    ("taken over on purpose", [HUMAN], [dict(ROLE_ROW, id=1)], {}, True, []),
+    ("a role made by hand", [], [ROLE_ROW], {}, False, ["Security role", "exists", "integration_role_name"]),
+    ("our role, held by our member", [OURS], [ROLE_ROW], {}, False, []),
+    ("our role, named by the vault (killed before the member was made)", [], [ROLE_ROW], CLAIMED, False, []),
+    ("a role held by a member made by hand", [HUMAN], [dict(ROLE_ROW, id=1)], {}, False, ["API member", "Security role"]),
+    ("an administrator role, even when the vault names it", [OURS], [dict(ROLE_ROW, adminFlag=True)], CLAIMED, False,
+     ["administrator role"]),
+    ("a role called Admin", [], [dict(ROLE_ROW, name=CONTEXT["role_name"], roleType="Admin")], {}, False, ["administrator role"]),
+    ("another role's name does not count", [], [dict(ROLE_ROW, name="Other")], {}, False, []),
+])
+def test_ownership(name, members, roles, vault, adopt, words):
+    problems = report.report({"member_info": {"api_members": members}, "role_info": {"roles": roles}}, "ownership",
+                             dict(CONTEXT, adopt_existing=adopt), vault=vault)
+    text = " ".join(problems)
+    assert bool(problems) is bool(words), (name, problems)
+    for word in words:
+        assert word in text, (name, word, text)
+
+
+def test_ownership_with_skipped_lookups():
+    assert report.report({"member_info": SKIPPED, "role_info": SKIPPED}, "ownership", CONTEXT, vault=CLAIMED) == []
+
+
+def test_rotation_needs_the_member():
+    problems = report.report({"member_info": {"api_members": []}, "require_member": True}, "ownership",
+                             dict(CONTEXT, adopt_existing=True), vault=CLAIMED)
+    assert problems == ["There is no API member 'SophosCentral' in company 'acme'; onboard the integration first "
+                        "(msp.connectwise.onboard)."]
