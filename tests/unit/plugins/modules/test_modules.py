@@ -4,32 +4,18 @@
 
 from __future__ import annotations
 
-import importlib
-import io
 import json
-from contextlib import redirect_stdout
 
 import pytest
-
-from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
 
 AUTH = {"site": "http://127.0.0.1:9", "company_id": "acme", "public_key": "PUB", "private_key": "PRIVATE-SECRET",
         "client_id": "cid", "codebase": "v4_6_release", "retries": 0, "timeout": 2}
 
 
 @pytest.fixture
-def run_module(monkeypatch):
+def run_module(module_main):
     def runner(module_name, args=None, **kwargs):
-        args = dict(args or {}, **kwargs)
-        payload = json.dumps({"ANSIBLE_MODULE_ARGS": dict(AUTH, **args)})
-        monkeypatch.setattr(basic, "_ANSIBLE_ARGS", to_bytes(payload))
-        monkeypatch.setattr(basic, "_ANSIBLE_PROFILE", "legacy", raising=False)
-        module = importlib.import_module("ansible_collections.msp.connectwise.plugins.modules.%s" % module_name)
-        out = io.StringIO()
-        with redirect_stdout(out), pytest.raises(SystemExit):
-            module.main()
-        return json.loads(out.getvalue())
+        return module_main(module_name, dict(AUTH, **dict(args or {}, **kwargs)))
     return runner
 
 
