@@ -22,6 +22,9 @@ options:
       - An on-premises host name is reached over HTTPS as given.
       - A full URL such as V(https://cw.example.com) or V(http://127.0.0.1:8080) is used as given; a URL that already
         ends in C(/<codebase>/apis/3.0) also fixes the codebase.
+      - An C(http://) site sends the API keys unencrypted; the module warns about it once per run.
+      - The credentials go to this site and nowhere else. Redirects are not followed (set the site to the address
+        that serves the API), and a paging link to another scheme, host or port is an error.
       - If not set, the value of the E(CW_MANAGE_SITE) environment variable is used.
     type: str
     required: true
@@ -63,16 +66,18 @@ options:
     type: str
   validate_certs:
     description:
-      - Verify the server's TLS certificate. Only switch this off for a test server.
+      - Verify the server's TLS certificate. Only switch this off for a test server; the module warns once per run
+        when it is off.
     type: bool
     default: true
   ca_path:
     description:
-      - A PEM CA bundle used to verify the server's certificate instead of the system store.
+      - A PEM CA bundle used to verify the server's certificate instead of the system store. It must exist.
     type: path
   timeout:
     description:
-      - Seconds to wait for each HTTP connect and read.
+      - Seconds to wait for each HTTP connect and for the server to start answering; the whole answer must then
+        arrive within as many seconds again, however slowly its bytes come.
     type: float
     default: 30
   retries:

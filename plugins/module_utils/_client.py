@@ -9,26 +9,39 @@ meant for use outside the collection.
 One request helper owns the site, codebase discovery, API version pinning, authentication,
 the clientId header, TLS, timeouts, paging, retries and the translation of every failure into
 one clear sentence that never contains a secret.
+
+The credentials go to the site and nowhere else: redirects are refused, paging links are followed
+only on the scheme, host and port of the request, and every message the client builds is scrubbed
+of the private key in every form a server could echo it (plain, ``company+public:private``, base64).
+Reads are bounded: a list stops after MAX_PAGES pages, an answer after MAX_ANSWER_BYTES bytes or
+``timeout`` seconds after it started. What the caller should hear about (plain HTTP, certificates
+not verified) is collected in ``CWClient.warnings``.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type  # pylint: disable=invalid-name
 
+import base64
+import functools
 import json
+import os
 import random
 import re
+import socket
 import time
+import warnings
 
 try:
-    from urllib.parse import urlsplit, quote
+    from urllib.parse import urljoin, urlsplit, quote
 except ImportError:  # pragma: no cover - Python 2 is not supported, the import only keeps compile happy
-    from urlparse import urlsplit  # type: ignore  # pylint: disable=import-error
+    from urlparse import urljoin, urlsplit  # type: ignore  # pylint: disable=import-error
     from urllib import quote  # type: ignore  # pylint: disable=import-error,no-name-in-module
 
 try:
     import requests
     from requests.adapters import HTTPAdapter
+    from urllib3.exceptions import HTTPError as Urllib3Error, InsecureRequestWarning, ReadTimeoutError
     from urllib3.util.retry import Retry
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
@@ -36,6 +49,7 @@ except ImportError as exc:  # pragma: no cover - exercised only where requests i
     requests = None
     HTTPAdapter = object
     Retry = object
+    Urllib3Error = ReadTimeoutError = InsecureRequestWarning = None
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
 
@@ -43,6 +57,17 @@ API_PREFIX = "apis/3.0"
 DEFAULT_CODEBASE = "v4_6_release/"
 PAGE_SIZE = 1000
 MEDIA_TYPE = "application/vnd.connectwise.com+json"
+# A list stops with an error after this many pages: 100 pages of 1000 rows are ten times the largest
+# list the collection reads (10,000 members), and a server that always answers rel=next is stopped.
+MAX_PAGES = 100
+# One answer may not be larger than this (a 1000-row page of members is a few MB).
+MAX_ANSWER_BYTES = 64 * 1024 * 1024
+READ_CHUNK = 64 * 1024
+DEFAULT_PORTS = {"http": 80, "https": 443}
+SCRUBBED = "********"
+# OpenSSL's words when the other end answers a TLS handshake with something that is not TLS (plain HTTP).
+_NOT_TLS = ("wrong version number", "wrong_version_number", "record layer failure", "packet length too long",
+            "unknown protocol", "http request")
 
 # ConnectWise cloud UI hosts and the API hosts that serve them.
 CLOUD_API_HOSTS = {
@@ -212,7 +237,9 @@ def tenant_of(company, public_key):
 
 
 def error_message(status, method, url, text, company=None, public_key=None, retries=None):
-    """Turn an HTTP failure into one sentence. Never given the private key, so it cannot leak it."""
+    """Turn an HTTP failure into one sentence. Never given the private key, so it cannot leak it.
+
+    ``retries`` is how many times the request was actually repeated; only then does the sentence say so."""
     code, message, errors = parse_error_body(text)
     detail = (message or code or "no details").rstrip(".")
     where = "%s %s%s" % (method, url, tenant_of(company, public_key))
@@ -233,9 +260,9 @@ def error_message(status, method, url, text, company=None, public_key=None, retr
         return "ConnectWise rejected %s (400 %s): %s%s" % (where, code or "Bad Request", detail, (" [" + fields + "]") if fields else "")
     if status == 409:
         return "ConnectWise reported a conflict for %s (409): %s" % (where, detail)
-    tried = (" after %s retries" % retries) if retries is not None else ""
+    tried = (" after %s retries" % retries) if retries else ""
     if status == 429:
-        return "ConnectWise kept rate-limiting %s (429)%s: %s" % (where, tried, detail)
+        return "ConnectWise %s %s (429)%s: %s" % ("kept rate-limiting" if retries else "rate-limited", where, tried, detail)
     if status is not None and status >= 500:
         return "ConnectWise failed on %s with HTTP %s%s: %s" % (where, status, tried, detail)
     return "ConnectWise answered HTTP %s for %s: %s" % (status, where, detail)
@@ -249,6 +276,80 @@ def backoff_delay(attempt):
 def next_link(response):
     link = response.links.get("next") if response is not None else None
     return link.get("url") if link else None
+
+
+def origin(url):
+    """(scheme, host, port) of a URL, the port made explicit; None for what is not an http(s) URL."""
+    try:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        port = parts.port or DEFAULT_PORTS.get(scheme)
+    except ValueError:  # a port that is not a number
+        return None
+    if scheme not in DEFAULT_PORTS or not parts.hostname:
+        return None
+    return scheme, parts.hostname.lower(), port
+
+
+def same_origin(url, other):
+    """Whether ``other`` is on the scheme, host and port of ``url`` (https to http is another origin)."""
+    mine = origin(url)
+    return mine is not None and mine == origin(other)
+
+
+def credential_forms(company_id, public_key, private_key):
+    """Every form in which a server could echo the credentials of one key pair, longest first.
+
+    The private key; ``company+public:private`` (what Basic authentication encodes); both base64-encoded
+    (standard and URL-safe alphabet, with and without padding) and percent-encoded; and JSON's escaped
+    slash variant of each. The public key alone is not a secret and stays readable."""
+    private = str(private_key) if private_key is not None else ""
+    if not private:
+        return []
+    pair = "%s+%s:%s" % (company_id, public_key, private)
+    forms = set()
+    for plain in (private, pair):
+        raw = plain.encode("utf-8")
+        for encoded in (base64.b64encode(raw), base64.urlsafe_b64encode(raw)):
+            text = encoded.decode("ascii")
+            forms.update([text, text.rstrip("=")])
+        forms.update([plain, quote(plain, safe="")])
+    forms.update([form.replace("/", "\\/") for form in forms if "/" in form])
+    return sorted((form for form in forms if form), key=len, reverse=True)
+
+
+def scrub_text(text, forms):
+    """``text`` with every one of ``forms`` replaced by ********."""
+    if not text or not forms:
+        return text
+    text = str(text)
+    for form in forms:
+        text = text.replace(form, SCRUBBED)
+    return text
+
+
+def retries_made(response):
+    """How many times urllib3 repeated the request that ``response`` finally answered."""
+    retry = getattr(getattr(response, "raw", None), "retries", None)
+    return len(getattr(retry, "history", None) or ())
+
+
+def not_tls(reason):
+    """Whether a TLS failure reads as if the server answered the handshake in plain HTTP."""
+    reason = (reason or "").lower()
+    return any(words in reason for words in _NOT_TLS)
+
+
+def _scrubbing(method):
+    """Decorate a CWClient method: any CWError it raises leaves without the client's credentials in it."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except CWError as exc:
+            self.scrub_error(exc)
+            raise
+    return wrapper
 
 
 class _Retry(Retry):  # pylint: disable=too-few-public-methods
@@ -304,36 +405,77 @@ class CWClient:
         self.timeout = timeout
         self.retries = retries
         self._codebase = normalize_codebase(codebase) if codebase else url_codebase
+        self._secret_forms = credential_forms(company_id, public_key, private_key)
         self.requests_made = 0
+        # what the caller should pass on to the user once (the module base turns them into Ansible warnings)
+        self.warnings = []
+        scheme = urlsplit(self.base_url).scheme
+        if validate_certs and ca_path and not os.path.exists(ca_path):
+            raise CWError("ca_path %s does not exist; give the path of the PEM CA bundle that signed the server certificate." % ca_path)
+        # the same words for every key pair of a tenant, so that a module run says each once
+        if scheme == "http":
+            self.warnings.append("The site %s is plain HTTP: the API keys of company %r and every answer travel unencrypted; "
+                                 "use an https:// site outside a test lab." % (self.base_url, company_id))
+        elif not validate_certs:
+            self.warnings.append("validate_certs is false: the TLS certificate of %s is not verified, so whoever can answer in its "
+                                 "place receives the API keys of company %r; set ca_path to the CA bundle instead."
+                                 % (self.base_url, company_id))
         self.session = session or requests.Session()
         adapter = HTTPAdapter(max_retries=build_retry(retries))
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.trust_env = False
         self.session.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
-        self.session.auth = ("%s+%s" % (company_id, public_key), private_key or "")
+        # Not session.auth: requests would add a session's auth to every request, including the ones meant to go
+        # without it (codebase discovery); _send() passes it to the requests that need it.
+        self._auth = ("%s+%s" % (company_id, public_key), private_key or "")
         self.session.headers.update({"Accept": accept_header(api_version), "Content-Type": "application/json"})
         if client_id:
             self.session.headers["clientId"] = client_id
 
+    def scrub(self, text):
+        """``text`` without this client's credentials in any form a server could echo them."""
+        return scrub_text(text, self._secret_forms)
+
+    def scrub_error(self, exc):
+        """Scrub a CWError in place (message, body and URL) and return it."""
+        exc.message = self.scrub(exc.message)
+        exc.args = (exc.message,)
+        exc.body = self.scrub(exc.body)
+        exc.url = self.scrub(exc.url)
+        return exc
+
     # -- plumbing ---------------------------------------------------------------------------
 
+    @_scrubbing
     def _send(self, method, url, auth=True, **kwargs):
+        """One request (urllib3 repeats it per the retry policy) and its whole answer, read within the bounds.
+
+        Redirects are never followed: the answer to an API call is on the site, and a redirect elsewhere would
+        take the credentials along (requests strips them only on a change of host, not of scheme or port)."""
         kwargs.setdefault("timeout", self.timeout)
-        if not auth:
-            kwargs["auth"] = None
+        kwargs["auth"] = self._auth if auth else None
+        kwargs["allow_redirects"] = False
+        kwargs["stream"] = True
         self.requests_made += 1
         try:
-            return self.session.request(method, url, **kwargs)
+            with warnings.catch_warnings():
+                # validate_certs=false is reported once as an Ansible warning (self.warnings), not on stderr per request
+                warnings.simplefilter("ignore", InsecureRequestWarning)
+                response = self.session.request(method, url, **kwargs)
         except requests.exceptions.SSLError as exc:
+            reason = _reason(exc)
+            if not_tls(reason):
+                parts = urlsplit(url)
+                raise CWError("The server at %s://%s does not speak TLS on that port (%s %s%s: %s); if it serves plain HTTP, "
+                              "set site to http://%s explicitly (the credentials then travel unencrypted)."
+                              % (parts.scheme, parts.netloc, method, url, self.tenant, reason, parts.netloc), method=method, url=url)
             raise CWError("TLS verification failed for %s %s%s (%s); set ca_path to the CA bundle that signed the server "
-                          "certificate, or validate_certs=false for a test server." % (method, url, self.tenant, _reason(exc)),
+                          "certificate, or validate_certs=false for a test server." % (method, url, self.tenant, reason),
                           method=method, url=url)
         except requests.exceptions.Timeout as exc:
             connect = isinstance(exc, requests.exceptions.ConnectTimeout)
-            raise CWError("ConnectWise did not answer %s %s%s within %s seconds%s." % (
-                method, url, self.tenant, self.timeout, "" if connect else " (raise timeout if the server is slow)"),
-                method=method, url=url, ambiguous=not connect)
+            raise self._timeout_error(method, url, ambiguous=not connect)
         except requests.exceptions.RetryError as exc:
             raise CWError("ConnectWise kept failing %s %s%s after %s retries (%s)." % (method, url, self.tenant, self.retries, _reason(exc)),
                           method=method, url=url, ambiguous=True)
@@ -345,6 +487,60 @@ class CWClient:
         except requests.exceptions.RequestException as exc:
             raise CWError("The request %s %s%s failed: %s." % (method, url, self.tenant, _reason(exc)), method=method, url=url,
                           ambiguous=True)
+        except (OSError, ValueError) as exc:  # a CA bundle that cannot be read, a URL requests cannot prepare
+            raise CWError("The request %s %s%s failed before it was sent: %s." % (method, url, self.tenant, exc), method=method, url=url)
+        if response.is_redirect:
+            response.close()
+            raise CWError("ConnectWise answered %s %s%s with a redirect (HTTP %s) to %s; API calls do not follow redirects, so the "
+                          "credentials go to the site and nowhere else: set site to the address that serves the API."
+                          % (method, url, self.tenant, response.status_code, response.headers.get("Location")),
+                          status=response.status_code, url=url, method=method)
+        self._read_answer(method, url, response)
+        return response
+
+    def _timeout_error(self, method, url, ambiguous, whole=False):
+        what = "send its whole answer to" if whole else "answer"
+        return CWError("ConnectWise did not %s %s %s%s within %s seconds%s." % (
+            what, method, url, self.tenant, self.timeout, " (raise timeout if the server is slow)" if ambiguous else ""),
+            method=method, url=url, ambiguous=ambiguous)
+
+    def _read_answer(self, method, url, response):
+        """Read the body of ``response``: at most MAX_ANSWER_BYTES, and all of it within ``timeout`` seconds.
+
+        The socket timeout alone bounds each wait, not the answer: a server sending a byte every few seconds would
+        hold the run for as long as it likes. read1() returns whatever one receive brought, so the deadline is
+        checked however slowly the bytes come."""
+        deadline = time.monotonic() + self.timeout
+        raw = response.raw
+        read = getattr(raw, "read1", None) or raw.read  # urllib3 1.x has no read1: then each read waits for a full chunk
+        chunks = []
+        size = 0
+        try:
+            while True:
+                chunk = read(READ_CHUNK, decode_content=True)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > MAX_ANSWER_BYTES:
+                    raise CWError("ConnectWise answered %s %s%s with more than %d MB; stopped reading."
+                                  % (method, url, self.tenant, MAX_ANSWER_BYTES // (1024 * 1024)),
+                                  status=response.status_code, url=url, method=method, ambiguous=method != "GET")
+                if time.monotonic() > deadline:
+                    raise self._timeout_error(method, url, ambiguous=True, whole=True)
+                chunks.append(chunk)
+        except (ReadTimeoutError, socket.timeout):
+            response.close()
+            raise self._timeout_error(method, url, ambiguous=True)
+        except (Urllib3Error, OSError) as exc:
+            response.close()
+            raise CWError("The answer to %s %s%s broke off: %s." % (method, url, self.tenant, _reason(exc)),
+                          method=method, url=url, ambiguous=True)
+        except CWError:
+            response.close()
+            raise
+        # what requests itself does when it reads a whole body (Response.content)
+        response._content = b"".join(chunks)  # pylint: disable=protected-access
+        response._content_consumed = True  # pylint: disable=protected-access
 
     @property
     def codebase(self):
@@ -356,6 +552,7 @@ class CWClient:
     def api_root(self):
         return "%s/%s%s" % (self.base_url, self.codebase, API_PREFIX)
 
+    @_scrubbing
     def discover_codebase(self):
         """Ask ``/login/companyinfo/{company}`` for the tenant's codebase."""
         url = "%s/login/companyinfo/%s" % (self.base_url, quote(str(self.company_id), safe=""))
@@ -393,16 +590,17 @@ class CWClient:
         response = self._send(method, url, auth=auth, **kwargs)
         return self._decode(method, response, expect)
 
+    @_scrubbing
     def _decode(self, method, response, expect=None):
         status = response.status_code
         ok = expect if expect is not None else (200, 201, 202, 204)
         if status not in ok:
             shown = response.url.split("?", 1)[0]
-            # urllib3 never repeats a POST (except after a 429); create() counts its own attempts
-            retries = None if (method == "POST" and status != 429) else self.retries
-            raise CWError(error_message(status, method, shown, response.text, company=self.company_id,
-                                        public_key=self.public_key, retries=retries),
-                          status=status, body=response.text, url=shown, method=method,
+            # scrubbed before error_message() cuts it short, so no part of a secret is left at the cut
+            text = self.scrub(response.text)
+            raise CWError(error_message(status, method, shown, text, company=self.company_id,
+                                        public_key=self.public_key, retries=retries_made(response)),
+                          status=status, body=text, url=shown, method=method,
                           ambiguous=(method == "POST" and status >= 500))
         if status == 204 or not response.content:
             return None
@@ -426,8 +624,12 @@ class CWClient:
                 return None
             raise
 
+    @_scrubbing
     def list(self, path, conditions_=None, fields=None, order_by=None, limit=None):
-        """All rows of a list endpoint, following ``Link: rel=next`` with pageSize 1000."""
+        """All rows of a list endpoint, following ``Link: rel=next`` with pageSize 1000.
+
+        A next link is followed only on the scheme, host and port of the request, only to a page not read
+        before, and for MAX_PAGES pages at most; anything else is an error that names the link."""
         params = {"pageSize": min(PAGE_SIZE, limit) if limit else PAGE_SIZE}
         if conditions_:
             params["conditions"] = conditions_
@@ -436,9 +638,16 @@ class CWClient:
         if order_by:
             params["orderBy"] = order_by
         url = self.url(path)
+        first = url
         rows = []
+        read = set()
         while url:
+            if len(read) >= MAX_PAGES:
+                raise CWError("ConnectWise still offered a next page of GET %s%s after %d pages (%d rows); stopped, as no list "
+                              "this collection reads is that long (does the server always answer rel=next?)."
+                              % (first, self.tenant, MAX_PAGES, len(rows)), url=first, method="GET")
             response = self._send("GET", url, params=params)
+            read.add(response.url)
             page = self._decode("GET", response)
             if not isinstance(page, list):
                 raise CWError("ConnectWise answered GET %s%s with %s instead of a list."
@@ -447,9 +656,26 @@ class CWClient:
             rows.extend(page)
             if limit and len(rows) >= limit:
                 return rows[:limit]
-            url = next_link(response)
+            url = self._next_page(response, read)
             params = None  # the next link carries the query
         return rows
+
+    def _next_page(self, response, read):
+        """The absolute URL of the next page, or None; an error for a link the credentials must not follow."""
+        link = next_link(response)
+        if not link:
+            return None
+        here = response.url
+        url = urljoin(here, link)
+        if not same_origin(here, url):
+            scheme, host, port = origin(here)
+            raise CWError("ConnectWise answered GET %s%s with a next-page link to %s, which is not on %s://%s:%s; paging links are "
+                          "followed only on the site the request went to, so the credentials were not sent there."
+                          % (here.split("?", 1)[0], self.tenant, link, scheme, host, port), url=here, method="GET")
+        if url in read:
+            raise CWError("ConnectWise answered GET %s%s with a next-page link back to a page already read (%s); stopped."
+                          % (here.split("?", 1)[0], self.tenant, link), url=here, method="GET")
+        return url
 
     def find_one(self, path, conditions_):
         rows = self.list(path, conditions_=conditions_, limit=2)

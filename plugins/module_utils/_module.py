@@ -175,6 +175,8 @@ class CWModule(AnsibleModule):
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         self._client = None
+        self._clients = []  # every client this run made (the main one and other_client() ones)
+        self._warned = set()
         self.changed = False
         self.writes = []
         self._before = {}
@@ -191,21 +193,22 @@ class CWModule(AnsibleModule):
                 raise CWError("timeout must be a positive number of seconds, not %s." % p["timeout"])
             if p["retries"] < 0:
                 raise CWError("retries must be 0 or more, not %s." % p["retries"])
-            self._client = CWClient(
-                site=p["site"], company_id=p["company_id"], public_key=p["public_key"], private_key=p["private_key"],
-                client_id=p["client_id"], codebase=p["codebase"], api_version=p["api_version"],
-                validate_certs=p["validate_certs"], ca_path=p["ca_path"], timeout=p["timeout"], retries=p["retries"],
-            )
+            self._client = self._new_client(p["public_key"], p["private_key"], p["codebase"])
         return self._client
+
+    def _new_client(self, public_key, private_key, codebase):
+        p = self.params
+        made = CWClient(
+            site=p["site"], company_id=p["company_id"], public_key=public_key, private_key=private_key,
+            client_id=p["client_id"], codebase=codebase, api_version=p["api_version"],
+            validate_certs=p["validate_certs"], ca_path=p["ca_path"], timeout=p["timeout"], retries=p["retries"],
+        )
+        self._clients.append(made)
+        return made
 
     def other_client(self, public_key, private_key):
         """A client for the same tenant and options but another key pair."""
-        p = self.params
-        return CWClient(
-            site=p["site"], company_id=p["company_id"], public_key=public_key, private_key=private_key,
-            client_id=p["client_id"], codebase=p["codebase"] or self.client.codebase, api_version=p["api_version"],
-            validate_certs=p["validate_certs"], ca_path=p["ca_path"], timeout=p["timeout"], retries=p["retries"],
-        )
+        return self._new_client(public_key, private_key, self.params["codebase"] or self.client.codebase)
 
     # -- the single write layer ---------------------------------------------------------------
 
@@ -291,13 +294,22 @@ class CWModule(AnsibleModule):
             result["msg"] = msg
         if self._diff and self._recorded:
             result["diff"] = dict(before=scrub(self._before), after=scrub(self._after))
-        for warning in warnings or []:
-            self.warn(warning)
+        self._pass_on_warnings(warnings)
         self.exit_json(**scrub_result(result))
 
     def fail(self, msg, **result):
         result.setdefault("changed", self.changed)
+        self._pass_on_warnings()
+        for made in self._clients:
+            msg = made.scrub(msg)
         self.fail_json(msg=msg, **scrub_result(result))
+
+    def _pass_on_warnings(self, warnings=None):
+        """The module's warnings and the clients' (plain HTTP, certificates not verified), each once per run."""
+        for warning in list(warnings or []) + [w for made in self._clients for w in made.warnings]:
+            if warning not in self._warned:
+                self._warned.add(warning)
+                self.warn(warning)
 
     def run(self, function):
         """Call ``function()`` and turn a CWError into fail_json with its one-sentence message."""
