@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from ansible_collections.msp.connectwise.plugins.module_utils import _client as client
 from ansible_collections.msp.connectwise.plugins.module_utils._client import CWError
+from ansible_collections.msp.connectwise.tests.unit.plugins.module_utils.local_http import Listener, send, trickle
 
 
 @pytest.mark.parametrize("site, base, codebase", [
@@ -290,56 +289,18 @@ def test_missing_ca_path_is_one_sentence_naming_it():
     assert "/nonexistent/ca.pem" in str(info.value) and "\n" not in str(info.value)
 
 
-class QuietServer(ThreadingHTTPServer):
-    def handle_error(self, request, client_address):
-        pass  # a client that hangs up on a hostile answer is what the tests want
-
-
-class Server:
-    """A local HTTP server on 127.0.0.1 whose answers a test sets per path; it records every request."""
+class Server(Listener):
+    """A local server whose answers a test sets per path (404 for any other)."""
 
     def __init__(self):
         self.routes = {}
-        self.seen = []  # (method, path, Authorization header or None)
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):  # pylint: disable=arguments-differ
-                pass
-
-            def do_GET(self):  # pylint: disable=invalid-name
-                owner.seen.append(("GET", self.path, self.headers.get("Authorization")))
-                route = owner.routes.get(self.path.split("?", 1)[0])
-                if route is None:
-                    self.send_response(404)
-                    self.send_header("Content-Length", "2")
-                    self.end_headers()
-                    self.wfile.write(b"{}")
-                    return
-                route(self)
-
-        self.httpd = QuietServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = "http://127.0.0.1:%d" % self.httpd.server_port
-        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(lambda handler: self.routes.get(handler.path.split("?", 1)[0], answer(404, b"{}"))(handler))
 
 
 def answer(status=200, body=b"[]", headers=None):
+    """An answer for Server.routes; body and headers may be functions of the request."""
     def respond(handler):
-        data = body(handler) if callable(body) else body
-        handler.send_response(status)
-        for name, value in (headers(handler) if callable(headers) else headers or {}).items():
-            handler.send_header(name, value)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(data)))
-        handler.end_headers()
-        handler.wfile.write(data)
+        send(handler, status, body(handler) if callable(body) else body, headers(handler) if callable(headers) else headers)
     return respond
 
 
@@ -393,7 +354,7 @@ def test_hostile_server_gets_nothing_and_says_nothing(servers, case):
     for secret in (PRIVATE, PAIR, B64, B64.rstrip("=")):
         assert secret not in text, text
     assert other.seen == [], "the other listener was asked: %s" % other.seen
-    assert all(auth for _m, _p, auth in site.seen)
+    assert all(auth for _path, auth in site.seen)
 
 
 def test_pages_are_capped(servers, monkeypatch):
@@ -425,26 +386,12 @@ def test_discovery_goes_without_credentials(servers):
     site.routes = {"/login/companyinfo/acme": answer(body=b'{"Codebase": "v2025_1/"}')}
     cw = make_client(site.url, codebase=None)
     assert cw.codebase == "v2025_1/"
-    assert site.seen == [("GET", "/login/companyinfo/acme", None)]
-
-
-def trickle(handler):
-    handler.send_response(200)
-    handler.send_header("Content-Type", "application/json")
-    handler.send_header("Content-Length", "1000")
-    handler.end_headers()
-    try:
-        for _byte in range(1000):
-            handler.wfile.write(b" ")
-            handler.wfile.flush()
-            time.sleep(0.3)
-    except OSError:
-        pass
+    assert site.seen == [("/login/companyinfo/acme", None)]
 
 
 def test_an_answer_that_trickles_is_cut_at_the_timeout(servers):
     site, _other = servers
-    site.routes = {LIST: trickle}
+    site.routes = {LIST: lambda handler: trickle(handler, 1000, 0.3)}
     started = time.monotonic()
     with pytest.raises(CWError) as info:
         make_client(site.url, timeout=1).list("system/members")
