@@ -82,8 +82,8 @@ options:
     default: 30
   retries:
     description:
-      - How often a request is retried after HTTP 429 (honouring C(Retry-After)), 502, 503, 504 or a connection
-        error, with capped exponential backoff and jitter.
+      - How often a request is retried after HTTP 429 (honouring C(Retry-After) up to 60 seconds), 502, 503, 504 or a
+        connection error, with capped exponential backoff and jitter.
       - A create (POST) is only repeated after a 429. After any other failure of a create whose outcome is unknown,
         the module first looks the object up and only creates it again when it is not there.
     type: int

@@ -85,6 +85,8 @@ RETRY_METHODS = frozenset(["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"])
 BACKOFF_FACTOR = 0.5
 BACKOFF_MAX = 20.0
 BACKOFF_JITTER = 0.25
+# A Retry-After longer than this is waited for this long only (urllib3 would wait whatever the server says).
+RETRY_AFTER_MAX = 60.0
 
 VERB_BY_METHOD = {"GET": "inquire", "HEAD": "inquire", "POST": "add", "PUT": "edit", "PATCH": "edit", "DELETE": "delete"}
 
@@ -353,12 +355,17 @@ def _scrubbing(method):
 
 
 class _Retry(Retry):  # pylint: disable=too-few-public-methods
-    """urllib3 Retry that also repeats a POST answered with 429: the server refused it unprocessed."""
+    """urllib3 Retry that also repeats a POST answered with 429 (the server refused it unprocessed), and waits
+    at most RETRY_AFTER_MAX seconds for a Retry-After, so a server cannot hold a run with a huge one."""
 
     def is_retry(self, method, status_code, has_retry_after=False):
         if method and method.upper() == "POST" and status_code == 429:
             return bool(self.total) and self.status != 0
         return super(_Retry, self).is_retry(method, status_code, has_retry_after=has_retry_after)
+
+    def get_retry_after(self, response):
+        seconds = super(_Retry, self).get_retry_after(response)
+        return min(seconds, RETRY_AFTER_MAX) if seconds is not None else None
 
 
 def build_retry(retries):

@@ -154,6 +154,14 @@ def test_retry_policy():
     assert not retry.is_retry("GET", 500, False)
 
 
+@pytest.mark.parametrize("header, seconds", [("5", 5), ("86400", client.RETRY_AFTER_MAX), (None, None)])
+def test_retry_after_is_capped(header, seconds):
+    class Answer:  # pylint: disable=too-few-public-methods
+        headers = {"Retry-After": header} if header else {}
+
+    assert client.build_retry(3).get_retry_after(Answer()) == seconds
+
+
 def test_client_sets_auth_headers_and_tls(tmp_path):
     bundle = tmp_path / "ca.pem"
     bundle.write_text("not checked before a request\n")
