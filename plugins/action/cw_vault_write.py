@@ -494,7 +494,12 @@ class ActionModule(ActionBase):
             path = os.path.join(self._loader.get_basedir(), path)
         path = os.path.normpath(path)
         if os.path.islink(path):
-            path = os.path.realpath(path)
+            target = os.path.realpath(path)
+            if not os.path.exists(target):
+                # following it would create the target's directories somewhere the user never named
+                raise AnsibleActionFail('%s is a symbolic link to %s, which does not exist; point the link at the vault file '
+                                        'or remove it. Nothing was written.' % (path, target))
+            path = target
         return path
 
     def _read_current(self, path, secrets):

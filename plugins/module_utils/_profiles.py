@@ -140,6 +140,9 @@ def _validate_role(role, errors):
     errors.extend(_missing_keys(role, ROLE_KEYS, 'role'))
     _check_field(role, 'name', 'role_name', 'role name', errors)
     _check_field(role, 'role_type', 'role_type', 'role role_type', errors)
+    if str(role.get('role_type') or '').strip().lower() == 'admin':
+        errors.append("role role_type 'Admin' would make an administrator role; an integration gets a role that grants "
+                      "only the listed permissions (use Member).")
 
 
 def _validate_rows(rows, errors):

@@ -47,6 +47,17 @@ CASES = [
      "integration_integrator_username"),
     ("profile-verify-path-with-query", {"integration_profile": profile(verify=[{"path": "/procurement/catalog?pageSize=1"}])}, {},
      "put parameters in params"),
+    ("relative-vault-file", {"integration_vault_file": "connectwise.vault.yml"}, {}, "is a relative path"),
+    ("vault-file-dangling-symlink", {"integration_vault_file": "DANGLING"}, {}, "which does not exist"),
+    ("bad-vault-prefix", {"integration_vault_prefix": "cw integration-"}, {}, "cw integration-"),
+    ("profile-admin-role-type", {"integration_profile": profile(role={"name": "Vendor Admin", "role_type": "Admin"})}, {},
+     "administrator role"),
+    ("profile-name-with-a-path", {"integration_profile_name": "../../../../etc/hostname"}, {}, "etc/hostname"),
+    ("adopt-pair-does-not-authenticate", {"integration_adopt_public_key": "NotAKeyAtAll", "integration_adopt_private_key": "Nope"},
+     {}, "NotAKeyAtAll"),
+    ("timeout-zero", {"integration_timeout": 0}, {}, "timeout"),
+    ("unknown-level-id", {"integration_member_level": "999"}, {}, "999"),
+    ("missing-ca-path", {"integration_ca_path": "/nonexistent/ca.pem"}, {}, "/nonexistent/ca.pem"),
     ("profile-verify-path-traversal", {"integration_profile": profile(verify=[{"path": "/system/../../../_sim/health"}])}, {},
      "without '..'"),
     ("key-description-too-long", {"integration_key_description": LONG}, {}, "description"),
@@ -62,6 +73,7 @@ CASES = [
     ("wrong-vault-id", {"integration_vault_id": "no_such_vault_id"}, {}, "no_such_vault_id"),
     ("unwritable-vault-path", {"integration_vault_file": "/proc/cw-cannot-write/connectwise.vault.yml"}, {}, "/proc/cw-cannot-write"),
     ("missing-client-id", {}, {"cw_client_id": ""}, "clientId"),
+    ("no-bootstrap-key-in-the-inventory", {}, {"NO_BOOTSTRAP": True}, "Set cw_bootstrap_public_key for this tenant"),
     ("unreachable-site", {}, {"cw_site": "http://127.0.0.1:9"}, "127.0.0.1:9"),
     ("not-a-connectwise-site", {}, {"cw_site": "NOT_CW"}, "ConnectWise"),
     ("tls-failure", {}, {"cw_site": "TLS"}, "TLS verification failed"),
@@ -94,6 +106,9 @@ def test_bad_input_is_one_clear_message_and_no_change(bad_lab, case):
     company = "bad-" + name[:40]
     bad_lab.add_tenants([{"company_id": company, "members": 5, "integrator_login": True}])
     for var, value in host_vars.items():
+        if var == "NO_BOOTSTRAP":
+            os.remove(os.path.join(bad_lab.inventory, "host_vars", company, "bootstrap.vault.yml"))
+            continue
         if var == "REVOKE":
             bootstrap = [m for m in bad_lab.state(company)["tables"]["members"] if m["identifier"] == "cwsim-bootstrap"][0]
             keys = bad_lab.op("GET", "/_sim/tenants/%s/ui/apiMembers/%s/apiKeys" % (company, bootstrap["id"]))
@@ -105,6 +120,11 @@ def test_bad_input_is_one_clear_message_and_no_change(bad_lab, case):
         elif value == "NOT_CW":
             value = bad_lab.not_cw_url
         extra_vars = dict(extra_vars, **{var: value})
+    if extra_vars.get("integration_vault_file") == "DANGLING":
+        link = os.path.join(bad_lab.work, "dangling", "connectwise.vault.yml")
+        os.makedirs(os.path.dirname(link))
+        os.symlink(os.path.join(bad_lab.work, "nowhere", "deeper", "vault.yml"), link)
+        extra_vars = dict(extra_vars, integration_vault_file=link)
     before = bad_lab.state(company)
     bad_lab.reset_stats()
     vars_file = os.path.join(bad_lab.work, "bad-%s.json" % name)

@@ -167,6 +167,15 @@ def test_a_run_with_nothing_to_write_removes_temp_files_an_interrupted_write_lef
     assert sorted(os.listdir(tmp_path)) == [target.name] and raw(target) == before
 
 
+def test_a_dangling_symlink_is_refused_and_nothing_is_created(tmp_path):
+    link = tmp_path / 'connectwise.vault.yml'
+    link.symlink_to(tmp_path / 'elsewhere' / 'deeper' / 'connectwise.vault.yml')
+
+    with pytest.raises(AnsibleActionFail, match='symbolic link to .* which does not exist'):
+        run_action({'path': str(link), 'values': {'key_id': 17}})
+    assert sorted(os.listdir(tmp_path)) == ['connectwise.vault.yml'] and not (tmp_path / 'elsewhere').exists()
+
+
 def test_label_other_than_default_writes_1_2_header(tmp_path):
     target = tmp_path / 'v.yml'
     result = run_action({'path': str(target), 'values': {'a': 'b'}, 'vault_id': 'prod'},

@@ -282,3 +282,9 @@ def test_names_a_run_writes(names, words):
 ])
 def test_names_within_connectwise_limits_pass(names):
     assert validate_names(names) == []
+
+
+def test_an_admin_role_type_is_refused():
+    errors = mutate(lambda p: p['role'].update(role_type='Admin'))
+    assert errors == ["role role_type 'Admin' would make an administrator role; an integration gets a role that grants "
+                      "only the listed permissions (use Member)."]
