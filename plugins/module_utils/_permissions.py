@@ -118,6 +118,22 @@ def normalize_permissions(permissions):
     return out
 
 
+# Cells that let a key change who may do what: with them the key can give its own member any role, Admin included.
+ESCALATION = {("system", "member maintenance"): ("add", "edit"), ("system", "security roles"): ("add", "edit", "delete"),
+              ("system", "api members"): ("add", "edit")}
+
+
+def escalation_cells(wanted):
+    """'Module > Function verb' of every normalized row that grants one of ESCALATION's cells."""
+    found = []
+    for item in wanted:
+        verbs = ESCALATION.get((canon(item["module"]), canon(item["function"])), ())
+        for verb in verbs:
+            if item["levels"].get(verb, "None") != "None":
+                found.append("%s > %s %s" % (item["module"], item["function"], verb))
+    return found
+
+
 def match(settings, wanted):
     """Pair each wanted row with the role setting it names; fail with close matches otherwise."""
     by_module = {}

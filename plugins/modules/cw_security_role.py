@@ -227,6 +227,10 @@ def ensure(module):
         module.finish(msg="Security role %r deleted." % name, role={})
 
     warnings = []
+    escalation = perms.escalation_cells(wanted)
+    if escalation:
+        warnings.append("Security role %r grants %s: a key of a member with this role can give its own member any security "
+                        "role, Admin included. Grant it only when the vendor really needs it." % (name, ", ".join(escalation)))
     created = role is None
     if created:
         # Module and function names are checked against the catalogue (an existing role's settings, read only)

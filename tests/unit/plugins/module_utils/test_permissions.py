@@ -128,3 +128,14 @@ def test_probe_paths():
 def test_function_label_prefers_human_text():
     assert perms.function_label({"moduleFunctionName": "PRDCAT", "moduleFunctionDescription": "Product Catalog"}) == "Product Catalog"
     assert perms.function_label({"moduleFunctionName": "Product Catalog", "moduleFunctionDescription": "Allows access"}) == "Product Catalog"
+
+
+@pytest.mark.parametrize("rows, found", [
+    ([{"module": "System", "function": "Member Maintenance", "inquire": "All"}], []),
+    ([{"module": "System", "function": "Member Maintenance", "edit": "My", "inquire": "All"}], ["System > Member Maintenance edit"]),
+    ([{"module": "system", "function": "security  roles", "add": "All", "delete": "All"}],
+     ["system > security  roles add", "system > security  roles delete"]),
+    ([{"module": "Procurement", "function": "Product Catalog", "add": "All", "edit": "All"}], []),
+])
+def test_cells_that_allow_privilege_escalation(rows, found):
+    assert perms.escalation_cells(perms.normalize_permissions(rows)) == found
