@@ -44,11 +44,11 @@ FUNCTIONS = (
     (701, "Close Service Tickets"), (702, "Merge Tickets"), (703, "Resource Scheduling"),
     (704, "Service Ticket Dependencies"), (705, "Service Tickets"), (706, "SLA Dashboard"), (707, "Ticket Templates"),
     (801, "API Reports"), (802, "Member Maintenance"), (803, "My Account"), (804, "My Company"),
-    (805, "Security Roles"), (806, "Table Setup"),
+    (805, "Security Roles"), (806, "Table Setup"), (807, "System Reports"),
     (901, "Time Entry"), (902, "Time Entry Billable Option"), (903, "Expense Report Entry"),
 )
 
-_REPORT_FUNCTIONS = {111, 213, 304, 801}
+_REPORT_FUNCTIONS = {111, 213, 304, 801, 807}
 _CUSTOMIZABLE_FUNCTIONS = {104, 204, 703, 806}
 _NO_MY_ALL = {801, 804, 806}
 

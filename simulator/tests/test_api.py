@@ -218,6 +218,13 @@ def test_admin_role_settings_are_all(admin):
     assert rows[0]["moduleIdentifier"].startswith("SIM_")
 
 
+def test_system_reports_is_a_report_function_of_every_role(admin):
+    # named by the Datto RMM permission table (System > System Reports, Inquire All)
+    rows = admin.get("/system/securityRoles/2/settings", params={
+        "conditions": 'moduleName = "System" and moduleFunctionName = "System Reports"'}).json()
+    assert len(rows) == 1 and rows[0]["reportFlag"] is True and rows[0]["inquireLevel"] == "None"
+
+
 def test_my_security_and_customize_items(admin):
     rows = admin.get("/system/mySecurity", params={"pageSize": 1000}).json()
     assert rows and all(r["member"]["identifier"] == "cwsim-bootstrap" for r in rows)
