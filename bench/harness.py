@@ -183,8 +183,9 @@ class Lab:
         self.runs += 1
         record = os.path.join(self.work, "records", "run-%03d.jsonl" % self.runs)
         os.makedirs(os.path.dirname(record), exist_ok=True)
-        env = dict(CW_JSON_RECORD=record, ANSIBLE_CALLBACK_PLUGINS=os.path.join(REPO, "bench", "callback_plugins"),
-                   ANSIBLE_CALLBACKS_ENABLED="cw_json_record", **(env or {}))
+        # the caller's env wins, so a benchmark can enable more of bench/callback_plugins
+        env = dict(dict(CW_JSON_RECORD=record, ANSIBLE_CALLBACK_PLUGINS=os.path.join(REPO, "bench", "callback_plugins"),
+                        ANSIBLE_CALLBACKS_ENABLED="cw_json_record"), **(env or {}))
         started = time.monotonic()
         completed = subprocess.run(command, cwd=self.work, env=self.env(**env), text=True, stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, check=False, timeout=timeout)
