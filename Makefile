@@ -95,6 +95,7 @@ sim: venv
 # Figures, not tests: tables on stdout, JSON under .work/bench/ (about 5 minutes on 2 cores).
 bench: venv
 	$(BIN)/python bench/bench_rollout.py
+	$(BIN)/python bench/bench_compare.py
 	$(BIN)/python simulator/bench/bench_simulator.py --seconds 10 --json $(WORK)/bench/simulator.json
 
 clean:
