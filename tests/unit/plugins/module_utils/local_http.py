@@ -62,16 +62,32 @@ def send(handler, status=200, body=b"[]", headers=None):
     handler.wfile.write(body)
 
 
-def trickle(handler, size, pause):
-    """Headers at once, then a body of ``size`` spaces, one every ``pause`` seconds (until the client hangs up)."""
+def trickle(handler, size, pause, sent=None):
+    """Headers at once, then a body of ``size`` spaces, one every ``pause`` seconds (until the client hangs up).
+
+    With a list ``sent``, append how many bytes went out before the client hung up (``size`` if it never did), so a
+    test can prove the client stopped reading without timing anything."""
     handler.send_response(200)
     handler.send_header("Content-Type", "application/json")
     handler.send_header("Content-Length", str(size))
     handler.end_headers()
+    count = 0
     try:
         for _byte in range(size):
             handler.wfile.write(b" ")
             handler.wfile.flush()
+            count += 1
             time.sleep(pause)
     except OSError:
         pass
+    if sent is not None:
+        sent.append(count)
+
+
+def wait_for_list(values, seconds=30):
+    """The list once something was appended to it (polled, bounded), for a server thread that reports late."""
+    deadline = time.monotonic() + seconds
+    while not values and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert values, "the server reported nothing within %d s" % seconds
+    return values
