@@ -338,6 +338,36 @@ def fsync_directory(directory):
         os.close(dir_fd)
 
 
+def read_vault_file(path, secrets):
+    """Decrypt and parse an existing vault file into a mapping; any failure is one sentence naming the file."""
+    try:
+        with open(path, 'rb') as handle:
+            b_data = handle.read()
+    except OSError as exc:
+        raise AnsibleActionFail('Could not read %s: %s.' % (path, exc.strerror or errno.errorcode.get(exc.errno, exc))) from None
+    if not b_data.strip():
+        return {}
+    if not is_encrypted(b_data):
+        raise AnsibleActionFail('%s exists but is not a vault-encrypted file; refusing to merge secrets into it.' % path)
+    try:
+        b_plaintext = VaultLib(secrets).decrypt(b_data)
+    except AnsibleError:
+        raise AnsibleActionFail(
+            '%s cannot be decrypted with the loaded vault secrets (%s); nothing was written.'
+            % (path, ', '.join(sorted(set(label for label, dummy in secrets))))) from None
+    try:
+        data = yaml.safe_load(bytes(b_plaintext).decode('utf-8'))
+    except UnicodeDecodeError:
+        raise AnsibleActionFail('The decrypted content of %s is not UTF-8 text; nothing was written.' % path) from None
+    except yaml.YAMLError as exc:
+        raise AnsibleActionFail(yaml_error_sentence(path, exc)) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise AnsibleActionFail('The decrypted content of %s is not a YAML mapping of variables; nothing was written.' % path)
+    return data
+
+
 class DirectoryLock:
     """Exclusive flock on the target directory, so forks writing one file do not lose updates."""
 
@@ -418,7 +448,7 @@ class ActionModule(ActionBase):
         lock_dir = directory if os.path.isdir(directory) else None
         with DirectoryLock(lock_dir) if lock_dir and not check_mode else _NoLock():
             exists = os.path.exists(path)
-            current = self._read_current(path, secrets) if exists else {}
+            current = read_vault_file(path, secrets) if exists else {}
             desired = dict(current)
             if state == 'present':
                 for name, value in values.items():
@@ -501,35 +531,6 @@ class ActionModule(ActionBase):
                                         'or remove it. Nothing was written.' % (path, target))
             path = target
         return path
-
-    def _read_current(self, path, secrets):
-        """Decrypt and parse the existing file. Any failure stops the task before anything is written."""
-        try:
-            with open(path, 'rb') as handle:
-                b_data = handle.read()
-        except OSError as exc:
-            raise AnsibleActionFail('Could not read %s: %s.' % (path, exc.strerror or errno.errorcode.get(exc.errno, exc))) from None
-        if not b_data.strip():
-            return {}
-        if not is_encrypted(b_data):
-            raise AnsibleActionFail('%s exists but is not a vault-encrypted file; refusing to merge secrets into it.' % path)
-        try:
-            b_plaintext = VaultLib(secrets).decrypt(b_data)
-        except AnsibleError:
-            raise AnsibleActionFail(
-                '%s cannot be decrypted with the loaded vault secrets (%s); nothing was written.'
-                % (path, ', '.join(sorted(set(label for label, dummy in secrets))))) from None
-        try:
-            data = yaml.safe_load(bytes(b_plaintext).decode('utf-8'))
-        except UnicodeDecodeError:
-            raise AnsibleActionFail('The decrypted content of %s is not UTF-8 text; nothing was written.' % path) from None
-        except yaml.YAMLError as exc:
-            raise AnsibleActionFail(yaml_error_sentence(path, exc)) from None
-        if data is None:
-            return {}
-        if not isinstance(data, dict):
-            raise AnsibleActionFail('The decrypted content of %s is not a YAML mapping of variables; nothing was written.' % path)
-        return data
 
 
 class _NoLock:

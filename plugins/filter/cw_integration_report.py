@@ -14,16 +14,16 @@ CONTEXT_KEYS = ("tenant", "company_id", "site", "profile", "role_name", "member_
                 "vault_file", "vault_prefix")
 
 
-def cw_integration_report(results, kind, context, vault=None, adopt=None):
+def cw_integration_report(results, kind, plan):
     """Turn the integration role's registered results into a summary, an audit row, the key pair or vault values."""
     if kind not in KINDS:
         raise AnsibleFilterError("cw_integration_report kind must be one of %s, not %r." % (", ".join(KINDS), kind))
-    if not isinstance(results, dict) or not isinstance(context, dict):
-        raise AnsibleFilterError("cw_integration_report needs a mapping of results and a context mapping.")
-    missing = [key for key in CONTEXT_KEYS if key not in context]
+    if not isinstance(results, dict) or not isinstance(plan, dict) or not isinstance(plan.get("context"), dict):
+        raise AnsibleFilterError("cw_integration_report needs a mapping of results and the result of msp.connectwise.cw_integration_plan.")
+    missing = [key for key in CONTEXT_KEYS if key not in plan["context"]]
     if missing:
-        raise AnsibleFilterError("cw_integration_report context lacks %s." % ", ".join(missing))
-    return report(dict(results), kind, dict(context), vault=dict(vault or {}), adopt=dict(adopt or {}))
+        raise AnsibleFilterError("cw_integration_report plan context lacks %s." % ", ".join(missing))
+    return report(dict(results), kind, dict(plan["context"]), vault=dict(plan.get("vault") or {}), adopt=dict(plan.get("adopt") or {}))
 
 
 class FilterModule:

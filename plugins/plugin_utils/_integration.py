@@ -18,6 +18,7 @@ import datetime
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
+from ansible_collections.msp.connectwise.plugins.module_utils._profiles import validate_names, validate_profile
 from ansible_collections.msp.connectwise.plugins.module_utils._resources import OWNER_MARKER, made_by_collection
 
 VAULT_ENTRIES = ("public_key", "private_key", "key_id", "key_source", "key_description", "key_created", "member",
@@ -346,6 +347,74 @@ def ownership_problems(results, context, vault):
                 "the integration's member does not hold it), so its cells are left alone. Set integration_role_name to a "
                 "new name, or set integration_adopt_existing=true to take it over on purpose." % (role_name, context["vault_file"]))
     return problems
+
+
+PERMISSION_KEYS = ("module", "function", "add", "edit", "delete", "inquire")
+MEMBER_REFERENCES = ("level", "location", "department", "default_territory", "time_zone")
+
+
+def plan(inputs, profile, vault):
+    """What one integration's run works with, derived once from the role's variables, the profile and the vault file.
+
+    ``inputs`` holds the role's settings by their names without the ``integration_`` prefix. Returns
+    ``(problems, plan)``: one sentence per problem (the run must stop before any write when there is one), and the
+    names, permissions, stored key, ownership claim and report context. The plan holds the vault file's secrets.
+    """
+    problems = validate_profile(profile)
+    if problems:
+        name = profile.get("name") if isinstance(profile, dict) else None
+        return ["Permission profile %s is not valid: %s" % (name or "(unnamed)", " ".join(problems))], {}
+    prefix = inputs["vault_prefix"]
+    vault = dict(vault or {})
+    role_name = inputs["role_name"] or profile["role"]["name"]
+    identifier = inputs["member_identifier"] or profile["member"]["identifier"]
+    login_mode = inputs["integrator_login"] or ("check" if profile.get("requires_integrator_login") else "skip")
+    names = {"member_identifier": [identifier, "integration_member_identifier"],
+             "member_name": [inputs["member_name"] or profile["member"]["name"], "integration_member_name"],
+             "role_name": [role_name, "integration_role_name"],
+             "key_description": [inputs["key_description"] or profile["key_description"], "integration_key_description"]}
+    if login_mode == "ensure":
+        names["integrator_username"] = [inputs["integrator_username"], "integration_integrator_username"]
+    problems = validate_names(names)
+    adopt = {"public_key": inputs["adopt_public_key"] or "", "private_key": inputs["adopt_private_key"] or ""}
+    if bool(adopt["public_key"]) != bool(adopt["private_key"]):
+        problems.append("Only one half of the adopt pair is set; set both integration_adopt_public_key and "
+                        "integration_adopt_private_key, or neither.")
+    if not inputs["vault_file"].startswith("/"):
+        problems.append("integration_vault_file %r is a relative path, which would be taken from the playbook inside the "
+                        "installed collection; give an absolute path, such as <inventory>/host_vars/<tenant>/"
+                        "connectwise.vault.yml." % inputs["vault_file"])
+    context = {"tenant": inputs["tenant"], "company_id": str(inputs["company_id"]), "site": str(inputs["site"]),
+               "profile": profile["name"], "vendor": profile["vendor"], "role_name": role_name,
+               "member_identifier": identifier, "key_description": names["key_description"][0],
+               "vault_file": inputs["vault_file"], "vault_prefix": prefix,
+               "integrator_username": inputs["integrator_username"] or "",
+               "has_adopt_pair": bool(adopt["public_key"] and adopt["private_key"]),
+               "adopt_existing": flag(inputs["adopt_existing"]), "check_mode": flag(inputs["check_mode"])}
+    references = dict((name, value) for name, value in (inputs.get("member_references") or {}).items()
+                      if name in MEMBER_REFERENCES and value not in (None, ""))
+    return problems, {
+        "profile": profile,
+        "permissions": [dict((k, v) for k, v in row.items() if k in PERMISSION_KEYS) for row in profile["permissions"]],
+        "role_name": role_name,
+        "role_type": (profile.get("role") or {}).get("role_type") or "",
+        "member_identifier": identifier,
+        "member_name": names["member_name"][0],
+        "key_description": context["key_description"],
+        "login_mode": login_mode,
+        "member_references": references,
+        "vault": vault,
+        "stored": dict((k, v) for k, v in stored_key(context, vault).items() if k != "key_id"),
+        "vault_names_role": vault_names(context, vault, "role", role_name),
+        "vault_names_member": vault_names(context, vault, "member", identifier),
+        # written before the first write to ConnectWise, so a run killed after it made the role knows the role is its own
+        "ownership_entries": dict((prefix + name, value) for name, value in (
+            ("company_id", context["company_id"]), ("site", context["site"]), ("profile", profile["name"]),
+            ("role", role_name), ("member", identifier))),
+        "vault_entries": [prefix + name for name in VAULT_ENTRIES],
+        "adopt": adopt,
+        "context": context,
+    }
 
 
 def report(results, kind, context, vault=None, adopt=None):

@@ -229,3 +229,60 @@ def test_rotation_needs_the_member():
                              dict(CONTEXT, adopt_existing=True), vault=CLAIMED)
     assert problems == ["There is no API member 'SophosCentral' in company 'acme'; onboard the integration first "
                         "(msp.connectwise.onboard)."]
+
+
+PROFILE = {"name": "hudu", "vendor": "Hudu", "source": "https://example.com/hudu", "retrieved": "2026-01-01",
+           "key_description": "Hudu Integration", "requires_integrator_login": False,
+           "member": {"identifier": "HuduAPI", "name": "Hudu API"}, "role": {"name": "Hudu Role", "role_type": "Member"},
+           "verify": [{"path": "/company/companies", "params": {"pageSize": 1}}],
+           "permissions": [{"module": "Companies", "function": "Company Maintenance", "inquire": "All", "note": "read"}]}
+INPUTS = {"tenant": "acme", "company_id": "acme", "site": "http://sim", "role_name": "", "member_identifier": "",
+          "member_name": "", "key_description": "", "integrator_login": "", "integrator_username": "",
+          "member_references": {"level": "", "location": "Tampa"}, "adopt_public_key": "", "adopt_private_key": "",
+          "adopt_existing": False, "vault_file": "/inv/host_vars/acme/connectwise.vault.yml",
+          "vault_prefix": "cw_integration_", "check_mode": False}
+CLAIMED = {"cw_integration_role": "hudu role", "cw_integration_member": "HUDUAPI", "cw_integration_public_key": "PUB",
+           "cw_integration_private_key": "PRIV", "cw_integration_key_source": "api", "cw_integration_key_id": 4}
+
+
+def test_plan_takes_the_profile_names_and_what_the_vault_file_holds():
+    problems, plan = report.plan(INPUTS, PROFILE, CLAIMED)
+    assert problems == []
+    assert (plan["role_name"], plan["member_identifier"], plan["member_name"], plan["key_description"], plan["login_mode"]) == (
+        "Hudu Role", "HuduAPI", "Hudu API", "Hudu Integration", "skip")
+    assert plan["permissions"] == [{"module": "Companies", "function": "Company Maintenance", "inquire": "All"}]
+    assert plan["member_references"] == {"location": "Tampa"}
+    assert plan["stored"] == {"public_key": "PUB", "private_key": "PRIV", "source": "api"}
+    assert plan["vault_names_role"] and plan["vault_names_member"]
+    assert plan["ownership_entries"] == {"cw_integration_company_id": "acme", "cw_integration_site": "http://sim",
+                                         "cw_integration_profile": "hudu", "cw_integration_role": "Hudu Role",
+                                         "cw_integration_member": "HuduAPI"}
+    assert plan["vault_entries"][:2] == ["cw_integration_public_key", "cw_integration_private_key"]
+    assert plan["context"]["has_adopt_pair"] is False and plan["context"]["vendor"] == "Hudu"
+
+
+@pytest.mark.parametrize("name, inputs, problem", [
+    ("a relative vault file", {"vault_file": "vault.yml"}, "integration_vault_file 'vault.yml' is a relative path"),
+    ("half an adopt pair", {"adopt_public_key": "PUB"}, "Only one half of the adopt pair is set"),
+    ("a role name over the limit", {"role_name": "R" * 31}, "integration_role_name"),
+    ("an identifier with a space", {"member_identifier": "Hudu API"}, "integration_member_identifier"),
+    ("ensure without a username", {"integrator_login": "ensure"}, "integration_integrator_username"),
+])
+def test_plan_refuses_bad_input_in_one_sentence_each(name, inputs, problem):
+    problems, dummy = report.plan(dict(INPUTS, **inputs), PROFILE, {})
+    assert len(problems) == 1 and problem in problems[0], (name, problems)
+
+
+def test_plan_names_an_invalid_profile_and_goes_no_further():
+    problems, plan = report.plan(INPUTS, dict(PROFILE, vendor=""), {})
+    assert plan == {} and len(problems) == 1 and problems[0].startswith("Permission profile hudu is not valid:")
+
+
+def test_plan_with_overrides_and_a_vault_file_of_another_role():
+    inputs = dict(INPUTS, role_name="Own Role", member_identifier="Hudu2", integrator_login="check",
+                  adopt_public_key="PUB-UI", adopt_private_key="PRIV-UI")
+    problems, plan = report.plan(inputs, PROFILE, CLAIMED)
+    assert problems == []
+    assert not plan["vault_names_role"] and not plan["vault_names_member"]
+    assert plan["login_mode"] == "check" and plan["context"]["has_adopt_pair"] is True
+    assert plan["adopt"] == {"public_key": "PUB-UI", "private_key": "PRIV-UI"}

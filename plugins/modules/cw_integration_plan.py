@@ -1,0 +1,208 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) msp.connectwise contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This file is documentation only. The work is done on the controller by the
+# action plugin plugins/action/cw_integration_plan.py of the same name.
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: cw_integration_plan
+short_description: Load an integration's permission profile and vault file, and check what a run would write
+version_added: 0.2.0
+description:
+  - The first step of every entry point of the C(msp.connectwise.integration) role, usable on its own. It reads only
+    files on the controller and talks to no server.
+  - Loads the permission profile (a mapping, a file of your own or a profile shipped with the role), validates it and
+    the names the run would write against ConnectWise's limits, and reads the tenant's vault-encrypted vars file.
+  - Returns the names, the permission rows, the key pair the vault file holds, which role and member the vault file
+    names as the integration's, the vault entries that claim them, and the context the
+    C(msp.connectwise.cw_integration_report) filter takes.
+  - Every problem is one sentence, and the task fails before anything is written anywhere.
+  - The result holds the vault file's secrets. It is hidden from every callback (as with C(no_log)) but kept in the
+    registered variable.
+author:
+  - msp.connectwise maintainers (!UNKNOWN)
+options:
+  tenant:
+    description: Name of the tenant in reports (usually C(inventory_hostname)).
+    type: str
+    required: true
+  company_id:
+    description: Company id of the tenant.
+    type: str
+    required: true
+  site:
+    description: ConnectWise site of the tenant.
+    type: str
+    required: true
+  profile:
+    description: A profile given as a mapping; wins over O(profile_file) and O(profile_name).
+    type: dict
+    default: {}
+  profile_file:
+    description: Path of a profile file; relative paths are searched like C(ansible.builtin.file) searches them.
+    type: str
+    default: ""
+  profile_name:
+    description: Name of a profile shipped with the role (C(files/profiles/<name>.yml)).
+    type: str
+    default: ""
+  role_name:
+    description: Security role name; empty means the profile's.
+    type: str
+    default: ""
+  member_identifier:
+    description: API member identifier; empty means the profile's.
+    type: str
+    default: ""
+  member_name:
+    description: API member name; empty means the profile's.
+    type: str
+    default: ""
+  key_description:
+    description: API key description; empty means the profile's.
+    type: str
+    default: ""
+  integrator_login:
+    description: V(check), V(ensure) or V(skip); empty means V(check) when the profile requires a login, else V(skip).
+    type: str
+    choices: ["", check, ensure, skip]
+    default: ""
+  integrator_username:
+    description: Username of the integrator login, validated when O(integrator_login=ensure).
+    type: str
+    default: ""
+  member_references:
+    description: The member's placement by name or id (V(level), V(location), V(department), V(default_territory), V(time_zone)); empty values are dropped.
+    type: dict
+    default: {}
+  adopt_public_key:
+    description: Public half of a key pair made in the ConnectWise UI; set both halves or neither.
+    type: str
+    default: ""
+  adopt_private_key:
+    description: Private half of that pair.
+    type: str
+    default: ""
+  adopt_existing:
+    description: Whether the run may take over a member or role that msp.connectwise did not make (passed on to the report context).
+    type: bool
+    default: false
+  vault_file:
+    description: Absolute path of the tenant's vault-encrypted vars file. A missing file reads as empty.
+    type: str
+    required: true
+  vault_prefix:
+    description: Prefix of the integration's entries in the vault file.
+    type: str
+    default: cw_integration_
+  vault_id:
+    description: Vault id the run writes with (see M(msp.connectwise.cw_vault_write)); checked with O(vault_writable).
+    type: str
+    default: ""
+  vault_writable:
+    description: Also check that the vault file can be written with the chosen vault id, as a later step of the run will.
+    type: bool
+    default: false
+attributes:
+  check_mode:
+    support: full
+    description: Reads only; the same in check mode.
+  diff_mode:
+    support: none
+    description: Writes nothing, so there is nothing to show.
+  platform:
+    support: full
+    platforms: controller
+    description: Runs on the Ansible controller.
+seealso:
+  - module: msp.connectwise.cw_vault_write
+"""
+
+EXAMPLES = r"""
+- name: Load the Hudu profile and what the tenant's vault file holds
+  msp.connectwise.cw_integration_plan:
+    tenant: "{{ inventory_hostname }}"
+    company_id: "{{ cw_company_id }}"
+    site: "{{ cw_site }}"
+    profile_file: profiles/hudu.yml
+    vault_file: "{{ inventory_dir }}/host_vars/{{ inventory_hostname }}/connectwise.vault.yml"
+  register: plan
+"""
+
+RETURN = r"""
+profile:
+  description: The validated profile.
+  returned: success
+  type: dict
+permissions:
+  description: The profile's permission rows without their notes, as M(msp.connectwise.cw_security_role) takes them.
+  returned: success
+  type: list
+  elements: dict
+role_name:
+  description: Name of the integration's security role.
+  returned: success
+  type: str
+role_type:
+  description: Role type the profile asks for, or empty.
+  returned: success
+  type: str
+member_identifier:
+  description: Identifier of the integration's API member.
+  returned: success
+  type: str
+member_name:
+  description: Name of the integration's API member.
+  returned: success
+  type: str
+key_description:
+  description: Description of the integration's API key.
+  returned: success
+  type: str
+login_mode:
+  description: What the run does with the integrator login, V(check), V(ensure) or V(skip).
+  returned: success
+  type: str
+member_references:
+  description: The member's placement references that are set.
+  returned: success
+  type: dict
+vault:
+  description: The vault file's entries (secrets included); empty when the file does not exist.
+  returned: success
+  type: dict
+stored:
+  description: The key pair the vault file holds, in the shape M(msp.connectwise.cw_api_key)'s O(msp.connectwise.cw_api_key#module:stored) takes.
+  returned: success
+  type: dict
+vault_names_role:
+  description: Whether the vault file names the role as the integration's.
+  returned: success
+  type: bool
+vault_names_member:
+  description: Whether the vault file names the member as the integration's.
+  returned: success
+  type: bool
+ownership_entries:
+  description: The vault entries that claim the role and the member, written before the first write to ConnectWise.
+  returned: success
+  type: dict
+vault_entries:
+  description: Names of every vault entry the integration writes.
+  returned: success
+  type: list
+  elements: str
+adopt:
+  description: The adopt pair (secret).
+  returned: success
+  type: dict
+context:
+  description: The fixed values the C(msp.connectwise.cw_integration_report) filter takes.
+  returned: success
+  type: dict
+"""
