@@ -60,7 +60,9 @@ def end_state(lab, company, wanted):
     members, keys, roles = integration_objects(state, wanted["member"]["identifier"], role_name=wanted["role"]["name"])
     role_names = {r["id"]: r["name"] for r in state["tables"]["roles"]}
     vault = lab.read_vault(company) or {}
-    public, private = vault.get("cw_integration_public_key"), vault.get("cw_integration_private_key")
+    # the collection names its entries by namespace (the profile); the uri playbook and the floor use one fixed prefix
+    prefix = "cw_integration_%s_" % wanted["name"] if "cw_integration_%s_public_key" % wanted["name"] in vault else "cw_integration_"
+    public, private = vault.get(prefix + "public_key"), vault.get(prefix + "private_key")
     return {
         "roles": [(r["name"], r["roleType"], sorted([s["function"]] + [s[v] for v in LEVELS] for s in state["role_settings"][str(r["id"])]))
                   for r in roles],

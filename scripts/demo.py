@@ -1,4 +1,4 @@
-"""The README demo: onboard several simulated ConnectWise tenants for Sophos Central, twice.
+"""The README demo: onboard several simulated ConnectWise tenants for Sophos Central (one of them for Hudu too), twice.
 
 1. start the simulator and create tenants through its operator API (bootstrap keys travel over
    loopback HTTP only; the simulator keeps hashes of them);
@@ -61,10 +61,15 @@ def main():
         # kept in each tenant's bootstrap vault file.
         create_tenants(url, TENANTS, work, vault, group_vars={"integration_integrator_login": "ensure",
                                                               "integration_integrator_username": "integrator"})
+        # the first tenant runs two vendor integrations side by side, each with its own member, role, key and
+        # vault entries
+        first = TENANTS[0]["company_id"]
+        with open(os.path.join(work, "inventory", "host_vars", first, "integrations.yml"), "w", encoding="utf-8") as handle:
+            handle.write("cw_integrations: [sophos_central, hudu]\n")
         for tenant in TENANTS:
             print("  %-10s members=%-5d integrator login=%s" % (tenant["company_id"], tenant["members"], "yes" if tenant["integrator_login"] else "no"))
 
-        banner("first run: onboard every tenant for Sophos Central")
+        banner("first run: onboard every tenant for Sophos Central (%s for Hudu too)" % first)
         playbook(work, "onboard")
         operator(url, "POST", "/_sim/stats/reset")
 
@@ -77,8 +82,7 @@ def main():
         if any(changed) or any(writes.values()):
             raise SystemExit("demo: the second run changed something (changed=%s, writes=%s)" % (changed, writes))
 
-        first = TENANTS[0]["company_id"]
-        banner("the vault file of %s, decrypted with ansible-vault view" % first)
+        banner("the vault file of %s (both integrations' entries), decrypted with ansible-vault view" % first)
         vault_file = os.path.join(work, "inventory", "host_vars", first, "connectwise.vault.yml")
         print("$ head -1 %s" % os.path.relpath(vault_file, work))
         with open(vault_file, encoding="utf-8") as handle:

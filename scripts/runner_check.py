@@ -148,12 +148,12 @@ def check(work, collections):
             host_vars = os.path.join(private, "inventory", "host_vars", tenant["company_id"])
             bootstrap = vaulted(os.path.join(host_vars, "bootstrap.vault.yml"), vault)
             stored = vaulted(os.path.join(host_vars, "connectwise.vault.yml"), vault)
-            expect(stored.get("cw_integration_profile") == PROFILE and stored.get("cw_integration_private_key"),
+            expect(stored.get("cw_integration_sophos_central_profile") == PROFILE and stored.get("cw_integration_sophos_central_private_key"),
                    "%s: the vault file holds no key for %s" % (tenant["company_id"], PROFILE))
             needles.update({
                 "%s bootstrap private key" % tenant["company_id"]: bootstrap["cw_bootstrap_private_key"],
                 "%s integrator password" % tenant["company_id"]: bootstrap["cw_integrator_password"],
-                "%s generated private key" % tenant["company_id"]: stored["cw_integration_private_key"],
+                "%s generated private key" % tenant["company_id"]: stored["cw_integration_sophos_central_private_key"],
             })
 
         # -- the AWX credential type's injection: bootstrap key as extra variables ------------------------
@@ -177,7 +177,7 @@ def check(work, collections):
         expect(stats.get("changed", {}).get("runner_injected"), "the injected-credential run changed nothing")
         stored = vaulted(os.path.join(host_vars, "connectwise.vault.yml"), vault)
         needles.update({"injected bootstrap private key": bootstrap["cw_bootstrap_private_key"],
-                        "injected generated private key": stored["cw_integration_private_key"]})
+                        "injected generated private key": stored["cw_integration_sophos_central_private_key"]})
         expect(len(set(needles.values())) == len(needles), "two secrets are equal; the scan would prove less")
 
     leaks = []

@@ -19,7 +19,7 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.msp.connectwise.plugins.action.cw_vault_write import (
     loaded_vault_secrets, read_vault_file, select_encrypt_secret, unwritable_reason)
-from ansible_collections.msp.connectwise.plugins.plugin_utils._integration import MEMBER_REFERENCES, plan
+from ansible_collections.msp.connectwise.plugins.plugin_utils._integration import MEMBER_REFERENCES, integration_item, plan
 
 TEXT = dict(type='str', default='')
 
@@ -41,7 +41,9 @@ ARGUMENT_SPEC = dict(
     adopt_private_key=dict(type='str', default='', no_log=True),
     adopt_existing=dict(type='bool', default=False),
     vault_file=dict(type='str', required=True),
-    vault_prefix=dict(type='str', default='cw_integration_'),
+    vault_namespace=TEXT,
+    vault_prefix=TEXT,
+    integration=dict(type='raw'),
     vault_id=TEXT,
     vault_writable=dict(type='bool', default=False),
 )
@@ -66,11 +68,17 @@ class ActionModule(ActionBase):
         if unknown:
             raise AnsibleActionFail('member_references takes %s, not %s.' % (', '.join(MEMBER_REFERENCES), ', '.join(unknown)))
 
-        profile = args['profile'] or self._load_profile(args['profile_file'], args['profile_name'])
+        problems, item = integration_item(args['integration'])
+        if problems:
+            raise AnsibleActionFail(problems[0])
+        if item.get('profile') or item.get('profile_file'):
+            profile = self._load_profile(item.get('profile_file'), item.get('profile'))
+        else:
+            profile = args['profile'] or self._load_profile(args['profile_file'], args['profile_name'])
         path = args['vault_file']
         secrets = loaded_vault_secrets(self._loader)
         vault = read_vault_file(path, secrets) if os.path.isabs(path) and os.path.isfile(path) else {}
-        problems, result = plan(dict(args, check_mode=self._task.check_mode), profile, vault)
+        problems, result = plan(dict(args, item=item, check_mode=self._task.check_mode), profile, vault)
         if problems:
             raise AnsibleActionFail(' '.join(problems))
         if args['vault_writable']:

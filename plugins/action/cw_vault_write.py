@@ -44,6 +44,7 @@ ARGUMENT_SPEC = dict(
     path=dict(type='path', required=True),
     values=dict(type='dict', no_log=True),
     keys=dict(type='list', elements='str', no_log=False),
+    remove=dict(type='list', elements='str', default=[]),
     state=dict(type='str', default='present', choices=['present', 'absent']),
     vault_id=dict(type='str'),
     mode=dict(type='raw', default='0600'),
@@ -415,8 +416,13 @@ class ActionModule(ActionBase):
             values = to_builtin(args['values'], 'values')
             if not values:
                 raise AnsibleActionFail('values must name at least one entry to write.')
-            names = list(values)
+            overlap = sorted(set(args['remove']) & set(values))
+            if overlap:
+                raise AnsibleActionFail('remove names entries that values writes (%s); name each entry once.' % ', '.join(overlap))
+            names = list(values) + [str(name) for name in args['remove']]
         else:
+            if args['remove']:
+                raise AnsibleActionFail('remove is only used with state=present; with state=absent name the entries in keys.')
             values = {}
             names = list(args['keys'] or []) + [name for name in (args['values'] or {}) if name not in (args['keys'] or [])]
             names = [str(name) for name in names]
@@ -457,6 +463,10 @@ class ActionModule(ActionBase):
                     elif canonical(current[name]) != canonical(value):
                         result['updated'].append(name)
                     desired[name] = value
+                for name in args['remove']:
+                    if name in desired:
+                        del desired[name]
+                        result['removed'].append(name)
             else:
                 for name in names:
                     if name in desired:

@@ -31,6 +31,14 @@ options:
       - Also return inactive API members.
     type: bool
     default: true
+  include_keys:
+    description:
+      - Also list each returned member's API keys (metadata only - never a private key) in its C(api_keys), one
+        request per member, through the same undocumented key endpoint as M(msp.connectwise.cw_api_key_info).
+      - On a server without that endpoint every C(api_keys) is V(null) and RV(key_endpoint) is V(false).
+    type: bool
+    default: false
+    version_added: 0.2.0
   resolve:
     description:
       - Member references to look up by name or id, the way M(msp.connectwise.cw_api_member) does when it writes
@@ -85,11 +93,18 @@ EXAMPLES = r"""
 
 RETURN = r"""
 api_members:
-  description: The matching API members, without C(_info) blocks.
+  description:
+    - The matching API members, without C(_info) blocks.
+    - With O(include_keys), each has C(api_keys) - its keys' metadata (id, description, public key, C(dateEntered) where
+      the server tells it).
   returned: always
   type: list
   elements: dict
   sample: [{id: 181, identifier: sophos-central, name: Sophos Central, inactiveFlag: false}]
+key_endpoint:
+  description: With O(include_keys), whether the server answered the key endpoint.
+  returned: when O(include_keys=true)
+  type: bool
 resolved:
   description: The id of each reference given in O(resolve); V(null) for those not given.
   returned: always
@@ -98,6 +113,7 @@ resolved:
 """
 
 from ansible_collections.msp.connectwise.plugins.module_utils._module import MEMBER_REFERENCES, CWModule, condition, strip_info
+from ansible_collections.msp.connectwise.plugins.module_utils import _keys as keys
 
 
 def run(module):
@@ -114,7 +130,15 @@ def run(module):
     if not p["include_inactive"]:
         terms.append(condition("inactiveFlag", False))
     rows = module.client.list("system/apiMembers", conditions_=" and ".join(terms) or None, order_by="identifier asc")
-    module.finish(api_members=strip_info(rows), resolved=resolved)
+    members = strip_info(rows)
+    extra = {}
+    if p["include_keys"]:
+        extra["key_endpoint"] = True
+        for member in members:
+            found = keys.list_keys(module.client, member["id"])
+            member["api_keys"] = [keys.key_meta(row) for row in found] if found is not None else None
+            extra["key_endpoint"] = extra["key_endpoint"] and found is not None
+    module.finish(api_members=members, resolved=resolved, **extra)
 
 
 def main():
@@ -123,6 +147,7 @@ def main():
             identifier=dict(type="str"),
             name=dict(type="str"),
             include_inactive=dict(type="bool", default=True),
+            include_keys=dict(type="bool", default=False),
             resolve=dict(type="dict", default={}, options=dict((option, dict(type="str")) for option in MEMBER_REFERENCES)),
         ),
     )

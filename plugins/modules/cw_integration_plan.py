@@ -96,10 +96,27 @@ options:
     description: Absolute path of the tenant's vault-encrypted vars file. A missing file reads as empty.
     type: str
     required: true
-  vault_prefix:
-    description: Prefix of the integration's entries in the vault file.
+  vault_namespace:
+    description:
+      - Namespace of the integration's entries in the vault file; empty means the O(integration) entry's
+        C(namespace), else the profile's name.
+      - Lower snake case, at most 40 characters. Each integration of a tenant has its own.
     type: str
-    default: cw_integration_
+    default: ""
+  vault_prefix:
+    description:
+      - Prefix of the integration's entries in the vault file; empty means C(cw_integration_<namespace>_).
+      - With the derived prefix, entries that a 0.1.0 run wrote without a namespace (C(cw_integration_public_key), ...)
+        are read as this integration's when their C(cw_integration_profile) names its profile, and returned in
+        RV(ownership_entries) under the namespace with RV(legacy_entries) to remove in the same write.
+    type: str
+    default: ""
+  integration:
+    description:
+      - One entry of the tenant's C(cw_integrations) list - a shipped profile's name, or a mapping with any of
+        C(profile) (shipped name), C(profile_file), C(namespace), C(role_name), C(member_identifier), C(member_name)
+        and C(key_description). What it sets wins over the options above.
+    type: raw
   vault_id:
     description: Vault id the run writes with (see M(msp.connectwise.cw_vault_write)); checked with O(vault_writable).
     type: str
@@ -192,6 +209,11 @@ ownership_entries:
   description: The vault entries that claim the role and the member, written before the first write to ConnectWise.
   returned: success
   type: dict
+legacy_entries:
+  description: Names of the entries of a 0.1.0 vault file that move to the namespace (removed by the claim write).
+  returned: success
+  type: list
+  elements: str
 vault_entries:
   description: Names of every vault entry the integration writes.
   returned: success

@@ -58,6 +58,14 @@ options:
       - Only used with O(state=absent).
     type: list
     elements: str
+  remove:
+    description:
+      - Names of entries to remove in the same write as O(values) (only with O(state=present)), for example entries
+        that move to new names. A name must not be in O(values) too.
+    type: list
+    elements: str
+    default: []
+    version_added: 0.2.0
   state:
     description:
       - V(present) adds or updates the entries in O(values).

@@ -15,6 +15,7 @@ each branch is unit tested.
 from __future__ import annotations
 
 import datetime
+import re
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
@@ -183,6 +184,7 @@ def onboard_summary(results, context, stored=None, adopt=None):
     pruned = results.get("pruned") or {}
     summary = {
         "tenant": context["tenant"],
+        "namespace": context.get("namespace") or context["profile"],
         "company_id": str(context["company_id"]),
         "site": str(context["site"]),
         "profile": context["profile"],
@@ -193,7 +195,7 @@ def onboard_summary(results, context, stored=None, adopt=None):
                  "drift": list(role.get("drift") or []) if role.get("guided") else []},
         "member": {"identifier": context["member_identifier"], "id": deep(results.get("member"), "api_member", "id")},
         "key": {"description": context["key_description"], "id": pair["key_id"], "source": pair["source"],
-                "replaced_deleted": deleted_key_ids(pruned)},
+                "replaced_deleted": deleted_key_ids(pruned), "to_retire": to_retire(pair, pruned)},
         "vault_file": context["vault_file"] if pair["private_key"] else "",
         "verified": verified(check),
         "probes": [probe.get("path") for probe in check.get("probes") or []] if verified(check) else [],
@@ -210,6 +212,13 @@ def deleted_key_ids(pruned):
     return [row.get("id") for item in items if changed(item) for row in item.get("deleted_keys") or []]
 
 
+def to_retire(pair, pruned):
+    """Ids of the keys the run's key replaced and did not delete: a vendor may still use them, so they stay until the
+    user deletes them (integration_remove_replaced_keys=true once the vendor console has the new key)."""
+    deleted = deleted_key_ids(pruned)
+    return [key_id for key_id in pair["replaced"] if key_id is not None and key_id not in deleted]
+
+
 def rotate_summary(results, context, stored=None, adopt=None):
     """``integration_summary`` of a key rotation."""
     pair = key_pair(results.get("key"), stored, adopt)
@@ -221,11 +230,12 @@ def rotate_summary(results, context, stored=None, adopt=None):
             "API Members > API Keys." % (context["key_description"], stored_public, context["member_identifier"])]})
     return {
         "tenant": context["tenant"],
+        "namespace": context.get("namespace") or context["profile"],
         "company_id": str(context["company_id"]),
         # adopting the pair the vault already holds (a repeated run) changes nothing and leaves no old key behind
         "status": "ok" if pair["public_key"] and pair["public_key"] == stored_public else "changed",
         "key": {"id": pair["key_id"], "source": pair["source"],
-                "replaced_deleted": deleted_key_ids(results.get("pruned"))},
+                "replaced_deleted": deleted_key_ids(results.get("pruned")), "to_retire": to_retire(pair, results.get("pruned"))},
         "vault_file": context["vault_file"],
         "verified": verified(results.get("verified") or {}),
         "check_mode": flag(context.get("check_mode")),
@@ -244,6 +254,7 @@ def offboard_summary(results, context):
             "Keys (the member is deactivated, so they no longer work)." % (context["key_description"], context["member_identifier"])]})
     return {
         "tenant": context["tenant"],
+        "namespace": context.get("namespace") or context["profile"],
         "company_id": str(context["company_id"]),
         "status": "needs_action" if no_endpoint else "offboarded",
         "deleted_keys": [row.get("id") for row in key.get("deleted_keys") or []] if ran(key) else [],
@@ -285,6 +296,7 @@ def audit_row(results, context, stored=None):
         problems.append("the vaulted key fails: %s" % (check.get("msg") or "not checked"))
     return {
         "tenant": context["tenant"],
+        "namespace": context.get("namespace") or context["profile"],
         "company_id": str(context["company_id"]),
         "profile": context["profile"],
         "role": {"name": context["role_name"], "exists": deep(role, "role", "id") is not None, "drift": list(role.get("drift") or [])},
@@ -341,7 +353,8 @@ def ownership_problems(results, context, vault):
             problems.append(
                 "Security role %r is an administrator role; an integration never gets it. Set integration_role_name to a "
                 "role of its own (or set integration_adopt_existing=true to take it over on purpose)." % role_name)
-        elif not (vault_names(context, vault, "role", role_name) or held):
+        elif not (vault_names(context, vault, "role", role_name) or claimed_elsewhere(vault, context["vault_prefix"], "role", role_name)
+                  or held):
             problems.append(
                 "Security role %r exists but msp.connectwise did not make it for this integration (%s does not name it and "
                 "the integration's member does not hold it), so its cells are left alone. Set integration_role_name to a "
@@ -353,10 +366,71 @@ PERMISSION_KEYS = ("module", "function", "add", "edit", "delete", "inquire")
 MEMBER_REFERENCES = ("level", "location", "department", "default_territory", "time_zone")
 
 
+ITEM_KEYS = ("profile", "profile_file", "namespace", "role_name", "member_identifier", "member_name", "key_description")
+LEGACY_PREFIX = "cw_integration_"
+NAMESPACE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+def integration_item(raw):
+    """One element of ``cw_integrations`` as a mapping: a profile name, or a mapping of ``ITEM_KEYS``.
+
+    Returns ``(problems, item)``; an empty ``raw`` is the empty item (the role's own variables alone).
+    """
+    if raw in (None, "", {}):
+        return [], {}
+    if isinstance(raw, str):
+        raw = {"profile": raw}
+    if not isinstance(raw, dict):
+        return ["An entry of cw_integrations must be a profile name or a mapping with %s, not %r." % (", ".join(ITEM_KEYS), raw)], {}
+    unknown = sorted(str(key) for key in raw if key not in ITEM_KEYS)
+    if unknown:
+        return ["The cw_integrations entry %r has the unknown key(s) %s; use %s." % (
+            raw.get("profile") or raw.get("profile_file") or raw, ", ".join(unknown), ", ".join(ITEM_KEYS))], {}
+    return [], dict((key, "" if value is None else str(value)) for key, value in raw.items())
+
+
+def select_entries(entries, name=""):
+    """The entries of ``cw_integrations`` a run works on: all of them (``name`` empty or ``all``), or those whose
+    namespace or profile is ``name``.
+
+    No list at all stands for the one integration the role's variables describe (``[""]``).
+    """
+    if entries in (None, "", []):
+        return [""]
+    if not isinstance(entries, list):
+        raise ValueError("cw_integrations must be a list of profile names or mappings, not %r." % (entries,))
+    chosen = []
+    for raw in entries:
+        problems, item = integration_item(raw)
+        if problems:
+            raise ValueError(problems[0])
+        profile = item.get("profile") or item.get("profile_file", "").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        if name in ("", "all") or name in (item.get("namespace"), profile):
+            chosen.append(raw)
+    return chosen
+
+
+def legacy_entries(vault, profile_name):
+    """The entries a 0.1.0 run wrote without a namespace (``cw_integration_<entry>``), when they are this profile's."""
+    if str(vault.get(LEGACY_PREFIX + "profile") or "") != profile_name:
+        return {}
+    return dict((name, vault[LEGACY_PREFIX + name]) for name in VAULT_ENTRIES if LEGACY_PREFIX + name in vault)
+
+
+def claimed_elsewhere(vault, prefix, entry, value):
+    """The vault entry of another integration of the tenant that names ``value`` as its ``entry``, or None."""
+    for name, named in sorted(vault.items()):
+        if (name.startswith(LEGACY_PREFIX) and name.endswith("_" + entry) and not name.startswith(prefix)
+                and str(named or "").lower() == str(value).lower()):
+            return name
+    return None
+
+
 def plan(inputs, profile, vault):
     """What one integration's run works with, derived once from the role's variables, the profile and the vault file.
 
-    ``inputs`` holds the role's settings by their names without the ``integration_`` prefix. Returns
+    ``inputs`` holds the role's settings by their names without the ``integration_`` prefix, and ``item`` (one
+    element of ``cw_integrations``, normalised by ``integration_item``) whose names win over them. Returns
     ``(problems, plan)``: one sentence per problem (the run must stop before any write when there is one), and the
     names, permissions, stored key, ownership claim and report context. The plan holds the vault file's secrets.
     """
@@ -364,8 +438,18 @@ def plan(inputs, profile, vault):
     if problems:
         name = profile.get("name") if isinstance(profile, dict) else None
         return ["Permission profile %s is not valid: %s" % (name or "(unnamed)", " ".join(problems))], {}
-    prefix = inputs["vault_prefix"]
+    item = inputs.get("item") or {}
+    inputs = dict(inputs, **dict((key, value) for key, value in item.items() if value and key in (
+        "role_name", "member_identifier", "member_name", "key_description")))
+    namespace = item.get("namespace") or inputs.get("vault_namespace") or profile["name"]
+    if not NAMESPACE_RE.match(namespace):
+        return ["The vault namespace %r must be lower_snake_case of at most 40 characters (set namespace in the "
+                "cw_integrations entry, or integration_vault_namespace)." % namespace], {}
+    prefix = inputs["vault_prefix"] or "%s%s_" % (LEGACY_PREFIX, namespace)
     vault = dict(vault or {})
+    # a 0.1.0 vault file: its entries are this integration's, moved to the namespace by the claim write
+    moved = {} if inputs["vault_prefix"] or any(prefix + name in vault for name in VAULT_ENTRIES) else legacy_entries(vault, profile["name"])
+    vault.update((prefix + name, value) for name, value in moved.items())
     role_name = inputs["role_name"] or profile["role"]["name"]
     identifier = inputs["member_identifier"] or profile["member"]["identifier"]
     login_mode = inputs["integrator_login"] or ("check" if profile.get("requires_integrator_login") else "skip")
@@ -384,8 +468,12 @@ def plan(inputs, profile, vault):
         problems.append("integration_vault_file %r is a relative path, which would be taken from the playbook inside the "
                         "installed collection; give an absolute path, such as <inventory>/host_vars/<tenant>/"
                         "connectwise.vault.yml." % inputs["vault_file"])
+    other = claimed_elsewhere(vault, prefix, "member", identifier) if prefix.startswith(LEGACY_PREFIX) else None
+    if other and not (moved and other.startswith(LEGACY_PREFIX) and other[len(LEGACY_PREFIX):] == "member"):
+        problems.append("API member %r is another integration's in %s (entry %s); give this integration a member of its "
+                        "own with member_identifier in its cw_integrations entry." % (identifier, inputs["vault_file"], other))
     context = {"tenant": inputs["tenant"], "company_id": str(inputs["company_id"]), "site": str(inputs["site"]),
-               "profile": profile["name"], "vendor": profile["vendor"], "role_name": role_name,
+               "profile": profile["name"], "namespace": namespace, "vendor": profile["vendor"], "role_name": role_name,
                "member_identifier": identifier, "key_description": names["key_description"][0],
                "vault_file": inputs["vault_file"], "vault_prefix": prefix,
                "integrator_username": inputs["integrator_username"] or "",
@@ -405,16 +493,73 @@ def plan(inputs, profile, vault):
         "member_references": references,
         "vault": vault,
         "stored": dict((k, v) for k, v in stored_key(context, vault).items() if k != "key_id"),
-        "vault_names_role": vault_names(context, vault, "role", role_name),
+        # a role another integration of the tenant made (two accounts of one vendor share it) is the collection's too
+        "vault_names_role": vault_names(context, vault, "role", role_name) or bool(claimed_elsewhere(vault, prefix, "role", role_name)),
         "vault_names_member": vault_names(context, vault, "member", identifier),
         # written before the first write to ConnectWise, so a run killed after it made the role knows the role is its own
-        "ownership_entries": dict((prefix + name, value) for name, value in (
-            ("company_id", context["company_id"]), ("site", context["site"]), ("profile", profile["name"]),
-            ("role", role_name), ("member", identifier))),
+        "ownership_entries": dict(dict((prefix + name, value) for name, value in moved.items()), **dict(
+            (prefix + name, value) for name, value in (
+                ("company_id", context["company_id"]), ("site", context["site"]), ("profile", profile["name"]),
+                ("role", role_name), ("member", identifier)))),
+        # removed by the same write that claims the namespace, so the moved key is never in neither place
+        "legacy_entries": [LEGACY_PREFIX + name for name in moved],
         "vault_entries": [prefix + name for name in VAULT_ENTRIES],
         "adopt": adopt,
         "context": context,
     }
+
+
+def vault_claims(vault, suffix):
+    """{lower-cased value: namespace} of every integration's ``<prefix><namespace>_<suffix>`` entry in a vault file
+    (a 0.1.0 entry without a namespace has the namespace "")."""
+    claims = {}
+    for name, value in sorted((vault or {}).items()):
+        if name.startswith(LEGACY_PREFIX) and name.endswith(suffix) and value not in (None, ""):
+            claims[str(value).lower()] = name[len(LEGACY_PREFIX):-len(suffix)].rstrip("_")
+    return claims
+
+
+def fleet_row(results, context, vault, bootstrap_public_key=""):
+    """Every API member of one tenant: which integration owns it, its role and whether that is an administrator role,
+    its keys (metadata) and whether the vault file knows them, with one sentence per finding. Read-only data."""
+    members = (results.get("members") or {}).get("api_members") or []
+    roles = dict((role.get("id"), role) for role in (results.get("roles") or {}).get("roles") or [])
+    owners = vault_claims(vault, "_member")
+    known = dict((public, namespace) for public, namespace in vault_claims(vault, "_public_key").items())
+    bootstrap = str(bootstrap_public_key or "").lower()
+    rows, problems = [], []
+    for member in members:
+        identifier = str(member.get("identifier") or "")
+        owner = owners.get(identifier.lower())
+        role = roles.get(deep(member, "securityRole", "id")) or member.get("securityRole") or {}
+        admin = is_admin_role(role)
+        keys = []
+        for key in member.get("api_keys") or []:
+            public = str(key.get("publicKey") or "")
+            vaulted = known.get(public.lower())
+            keys.append({"id": key.get("id"), "description": key.get("description"), "public_key": public,
+                         "created": key.get("dateEntered"),
+                         "known": "bootstrap" if public and public.lower() == bootstrap else vaulted})
+        unknown = [key for key in keys if key["known"] is None]
+        row = {"identifier": identifier, "id": member.get("id"), "inactive": bool(member.get("inactiveFlag")),
+               "integration": owner, "made_by_collection": made_by_collection(member),
+               "role": {"id": role.get("id"), "name": role.get("name"), "admin": admin},
+               "keys": keys if member.get("api_keys") is not None else None, "unknown_keys": [key["id"] for key in unknown],
+               "problems": []}
+        if admin and not member.get("inactiveFlag"):
+            row["problems"].append("API member %s holds the administrator role %s%s" % (
+                identifier, role.get("name"), " (the bootstrap key's member)" if any(k["known"] == "bootstrap" for k in keys) else ""))
+        if unknown and not member.get("inactiveFlag"):
+            row["problems"].append("API member %s has %d key(s) the vault file does not know: %s" % (
+                identifier, len(unknown), ", ".join("#%s %s" % (key["id"], key["description"]) for key in unknown)))
+        problems.extend(row["problems"])
+        rows.append(row)
+    listed = set(row["identifier"].lower() for row in rows)
+    for identifier, namespace in sorted(owners.items()):
+        if identifier not in listed:
+            problems.append("integration %s names API member %s, which does not exist" % (namespace or "(0.1.0 entries)", identifier))
+    return {"tenant": context["tenant"], "company_id": str(context["company_id"]), "members": rows,
+            "integrations": sorted(set(owners.values())), "problems": problems, "drift": bool(problems)}
 
 
 def report(results, kind, context, vault=None, adopt=None):
@@ -437,7 +582,9 @@ def report(results, kind, context, vault=None, adopt=None):
         return vault_values(key_pair(results.get("key"), stored, adopt), context, vault)
     if kind == "ownership":
         return ownership_problems(results, context, vault)
+    if kind == "fleet":
+        return fleet_row(results, context, vault, results.get("bootstrap_public_key"))
     raise ValueError("unknown report %r; use one of %s" % (kind, ", ".join(KINDS)))
 
 
-KINDS = ("summary", "rotate", "offboard", "audit", "key", "vault_values", "ownership")
+KINDS = ("summary", "rotate", "offboard", "audit", "key", "vault_values", "ownership", "fleet")

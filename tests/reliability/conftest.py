@@ -21,7 +21,7 @@ PROFILE = harness.profile("sophos_central")
 IDENTIFIER = PROFILE["member"]["identifier"]
 ROLE = PROFILE["role"]["name"]
 DESCRIPTION = PROFILE["key_description"]
-PREFIX = "cw_integration_"
+PREFIX = "cw_integration_sophos_central_"  # the namespace is the profile name
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -67,11 +67,16 @@ def assert_converged(lab, company):
     return keys[0]
 
 
+def namespaced(profile_name):
+    """The prefix of an integration's vault entries when its namespace is its profile's name."""
+    return "cw_integration_%s_" % profile_name
+
+
 # What a run records before its first write to ConnectWise: the role and member it owns (no key yet).
-CLAIM_ENTRIES = {PREFIX + name for name in ("company_id", "site", "profile", "role", "member")}
+CLAIM_NAMES = ("company_id", "site", "profile", "role", "member")
 
 
-def assert_vault_file_sound(lab, company):
+def assert_vault_file_sound(lab, company, prefix=PREFIX):
     """The vault file is absent or whole: 0600, vault ciphertext from its first byte, decrypts to a mapping that holds
     a key, or only the claim a run records before its first write."""
     path = lab.vault_file(company)
@@ -84,7 +89,8 @@ def assert_vault_file_sound(lab, company):
     assert head == b"$ANSIBLE_VAULT", "%s is not vault ciphertext" % path
     data = lab.read_vault(company)
     assert isinstance(data, dict), "%s decrypts to %r" % (path, data)
-    assert data.get(PREFIX + "private_key") or set(data) == CLAIM_ENTRIES, "%s decrypts to %r keys" % (path, sorted(data))
+    assert data.get(prefix + "private_key") or set(data) == {prefix + name for name in CLAIM_NAMES}, \
+        "%s decrypts to %r keys" % (path, sorted(data))
     return data
 
 

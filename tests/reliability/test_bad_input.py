@@ -8,6 +8,8 @@ import json
 import os
 
 import pytest
+from ansible.parsing.vault import VaultLib, VaultSecret
+from sim_inventory import write_private
 
 from conftest import harness
 
@@ -50,6 +52,12 @@ CASES = [
     ("relative-vault-file", {"integration_vault_file": "connectwise.vault.yml"}, {}, "is a relative path"),
     ("vault-file-dangling-symlink", {"integration_vault_file": "DANGLING"}, {}, "which does not exist"),
     ("bad-vault-prefix", {"integration_vault_prefix": "cw integration-"}, {}, "cw integration-"),
+    # a vault file outside host_vars (Ansible itself loads those before any task) is read by the role, which names it
+    ("vault-file-does-not-decrypt", {"integration_vault_file": "UNDECRYPTABLE"}, {}, "cannot be decrypted"),
+    ("vault-file-not-yaml", {"integration_vault_file": "NOT_YAML"}, {}, "is not valid YAML"),
+    ("bad-vault-namespace", {"integration_vault_namespace": "Bad-Name"}, {}, "lower_snake_case"),
+    ("integrations-entry-unknown-key", {"cw_integrations": [{"profile": "hudu", "member": "HuduAPI"}]}, {}, "unknown key(s) member"),
+    ("integrations-not-a-list", {"cw_integrations": "sophos_central"}, {}, "cw_integrations must be a list"),
     ("profile-admin-role-type", {"integration_profile": profile(role={"name": "Vendor Admin", "role_type": "Admin"})}, {},
      "administrator role"),
     ("profile-name-with-a-path", {"integration_profile_name": "../../../../etc/hostname"}, {}, "etc/hostname"),
@@ -125,6 +133,15 @@ def test_bad_input_is_one_clear_message_and_no_change(bad_lab, case):
         os.makedirs(os.path.dirname(link))
         os.symlink(os.path.join(bad_lab.work, "nowhere", "deeper", "vault.yml"), link)
         extra_vars = dict(extra_vars, integration_vault_file=link)
+    if extra_vars.get("integration_vault_file") in ("UNDECRYPTABLE", "NOT_YAML"):
+        path = os.path.join(bad_lab.work, "vaults", company + ".vault.yml")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        if extra_vars["integration_vault_file"] == "UNDECRYPTABLE":
+            other = VaultLib([("default", VaultSecret(b"another password"))])
+            write_private(path, other.encrypt(b"cw_integration_sophos_central_private_key: x\n"))
+        else:
+            write_private(path, bad_lab.vault.encrypt(b"key: [unclosed\n"))
+        extra_vars = dict(extra_vars, integration_vault_file=path)
     before = bad_lab.state(company)
     bad_lab.reset_stats()
     vars_file = os.path.join(bad_lab.work, "bad-%s.json" % name)

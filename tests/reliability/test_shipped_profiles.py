@@ -13,7 +13,7 @@ import yaml
 from cwsim import catalogue
 
 import harness
-from conftest import PREFIX, assert_rerun_is_quiet, assert_vault_file_sound
+from conftest import assert_rerun_is_quiet, assert_vault_file_sound, namespaced
 
 PROFILE_DIR = os.path.join(harness.REPO, "roles", "integration", "files", "profiles")
 NAMES = sorted(os.path.basename(path)[:-len(".yml")] for path in glob.glob(os.path.join(PROFILE_DIR, "*.yml")))
@@ -61,10 +61,10 @@ def test_every_shipped_profile_onboards_its_own_tenant(make_lab):
             "%s: %d roles, %d members, %d keys" % (name, len(roles), len(members), len(keys))
         assert members[0]["securityRole"]["id"] == roles[0]["id"], "%s: the member does not hold the role" % name
         assert granted_cells(state, roles[0]["id"]) == wanted_cells(profile), "%s: the role's cells differ from the profile" % name
-        vault = assert_vault_file_sound(lab, company)
-        assert vault[PREFIX + "profile"] == name
-        assert vault[PREFIX + "public_key"] == keys[0]["publicKey"], "%s: the vault holds another key" % name
-        assert lab.authenticates(company, vault[PREFIX + "public_key"], vault[PREFIX + "private_key"]), \
+        vault = assert_vault_file_sound(lab, company, prefix=namespaced(name))
+        assert vault[namespaced(name) + "profile"] == name
+        assert vault[namespaced(name) + "public_key"] == keys[0]["publicKey"], "%s: the vault holds another key" % name
+        assert lab.authenticates(company, vault[namespaced(name) + "public_key"], vault[namespaced(name) + "private_key"]), \
             "%s: the vaulted key does not authenticate" % name
 
     assert_rerun_is_quiet(lab)

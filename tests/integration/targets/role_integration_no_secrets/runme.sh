@@ -28,7 +28,7 @@ bootstrap="$(ansible-vault view "${work}/inventory/host_vars/${tenant}/bootstrap
 created="$(ansible-vault view "${work}/inventory/host_vars/${tenant}/connectwise.vault.yml")"
 boot_private="$(sed -n 's/^cw_bootstrap_private_key: *//p' <<< "${bootstrap}")"
 integrator="$(sed -n 's/^cw_integrator_password: *//p' <<< "${bootstrap}")"
-new_private="$(sed -n 's/^cw_integration_private_key: *//p' <<< "${created}")"
+new_private="$(sed -n 's/^cw_integration_sophos_central_private_key: *//p' <<< "${created}")"
 for secret in "${boot_private}" "${integrator}" "${new_private}"; do
     [ "${#secret}" -ge 12 ] || { echo "FAIL: a secret could not be read back from the vault files"; exit 1; }
 done

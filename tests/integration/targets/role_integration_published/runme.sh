@@ -15,8 +15,8 @@ grep -qF "In the row 'Product Catalog' set Add Level from 'None' to 'All'" "${wo
 grep -qF "This server has no API key endpoint" "${work}/out"
 summary_line | grep -qE "^${tenant} needs_action guided none no " || fail_showing_output "summary is '$(summary_line)'"
 # the vault file claims the role and the member it made, and holds no key yet
-ansible-vault view "${vault_file}" | grep -qE "^cw_integration_role: Sophos Central Integration$" || fail "the vault does not claim the role"
-if ansible-vault view "${vault_file}" | grep -qE "^cw_integration_(public|private)_key:"; then fail "a key was vaulted"; fi
+ansible-vault view "${vault_file}" | grep -qE "^cw_integration_sophos_central_role: Sophos Central Integration$" || fail "the vault does not claim the role"
+if ansible-vault view "${vault_file}" | grep -qE "^cw_integration_sophos_central_(public|private)_key:"; then fail "a key was vaulted"; fi
 
 echo "== warn mode: the same tenant is reported, the run does not fail"
 onboard -e integration_on_manual_action=warn || fail_showing_output "warn mode failed"
@@ -28,7 +28,7 @@ ansible-playbook "${here}/person.yml" "${vars[@]}"
 echo "== next run: the role verifies, the key is adopted, stored and verified"
 onboard -e "@${work}/adopt.vault.yml" || fail_showing_output "adopt run failed"
 summary_line | grep -qE "^${tenant} changed none adopted yes " || fail_showing_output "summary is '$(summary_line)'"
-ansible-vault view "${work}/inventory/host_vars/${tenant}/connectwise.vault.yml" | grep -qF "cw_integration_key_source: adopted"
+ansible-vault view "${work}/inventory/host_vars/${tenant}/connectwise.vault.yml" | grep -qF "cw_integration_sophos_central_key_source: adopted"
 
 echo "== re-run without the adopt variables: verifies, changes nothing, writes nothing"
 reset_stats
@@ -44,7 +44,7 @@ onboard --check --diff || fail_showing_output "check mode on the converged tenan
 
 echo "== audit: no drift"
 play audit -e "cw_audit_report_dir=${work}" || fail_showing_output "audit failed"
-grep -qE "^ *\"${tenant} +ok +active +n/a +yes +exact +none" "${work}/out"
+grep -qE "^ *\"${tenant} +sophos_central +ok +active +n/a +yes +exact +none" "${work}/out"
 python -c 'import json,sys; r=json.load(open(sys.argv[1])); assert [t["drift"] for t in r["tenants"]] == [False], r' "${work}/connectwise-audit.json"
 report_before="$(sha256sum < "${work}/connectwise-audit.json")"
 play audit -e "cw_audit_report_dir=${work}" || fail_showing_output "the second audit failed"

@@ -41,8 +41,8 @@ echo "== onboard tenant ${tenant} on the published surface (as role_integration_
 play onboard -e integration_on_manual_action=warn || fail_showing_output "warn-mode onboarding failed"
 ansible-playbook "${shared}/person.yml" "${vars[@]}"
 play onboard -e "@${work}/adopt.vault.yml" || fail_showing_output "adopt run failed"
-old_public="$(vaulted "${vault_file}" cw_integration_public_key)"
-old_private="$(vaulted "${vault_file}" cw_integration_private_key)"
+old_public="$(vaulted "${vault_file}" cw_integration_sophos_central_public_key)"
+old_private="$(vaulted "${vault_file}" cw_integration_sophos_central_private_key)"
 if [ -z "${old_public}" ] || [ -z "${old_private}" ]; then fail "onboarding stored no key pair"; fi
 [ "$(sim keys)" = "${old_public}" ] || fail "the member's keys are '$(sim keys)', expected the onboarded key only"
 
@@ -55,7 +55,7 @@ grep -qF "go to the API Keys tab, click +" "${work}/out" || fail_showing_output 
 grep -qF "adopt_public_key and adopt_private_key" "${work}/out" || fail_showing_output "adopt mode not named"
 [ "$(writes)" = "0" ] || fail "the failed rotation sent $(writes) write requests"
 [ "$(sim keys)" = "${old_public}" ] || fail "the failed rotation changed the keys: '$(sim keys)'"
-[ "$(vaulted "${vault_file}" cw_integration_public_key)" = "${old_public}" ] || fail "the failed rotation changed the vault"
+[ "$(vaulted "${vault_file}" cw_integration_sophos_central_public_key)" = "${old_public}" ] || fail "the failed rotation changed the vault"
 
 echo "== the person makes a second key in the UI; the rotation adopts it and reports the old key for deletion"
 ansible-playbook "${here}/ui.yml" "${vars[@]}" -e ui_action=make_key -e adopt_file=adopt2.vault.yml
@@ -69,9 +69,9 @@ grep -qF "delete the old key \\\"Sophos Central Integration\\\" (public key ${ol
     || fail_showing_output "the old key is not reported for deletion"
 [ "$(summary verified)" = yes ] || fail_showing_output "the new key was not verified"
 [ "$(writes)" = "0" ] || fail "the adopt rotation sent $(writes) write requests to ConnectWise"
-[ "$(vaulted "${vault_file}" cw_integration_public_key)" = "${new_public}" ] || fail "the vault does not hold the new public key"
-[ "$(vaulted "${vault_file}" cw_integration_private_key)" = "${new_private}" ] || fail "the vault does not hold the new private key"
-[ "$(vaulted "${vault_file}" cw_integration_key_source)" = "adopted" ] || fail "the vault does not record the adopted key"
+[ "$(vaulted "${vault_file}" cw_integration_sophos_central_public_key)" = "${new_public}" ] || fail "the vault does not hold the new public key"
+[ "$(vaulted "${vault_file}" cw_integration_sophos_central_private_key)" = "${new_private}" ] || fail "the vault does not hold the new private key"
+[ "$(vaulted "${vault_file}" cw_integration_sophos_central_key_source)" = "adopted" ] || fail "the vault does not record the adopted key"
 [ "$(sim keys)" = "$(printf '%s\n' "${old_public}" "${new_public}" | sort | tr '\n' ' ' | sed 's/ $//')" ] \
     || fail "after the rotation the member's keys are '$(sim keys)', expected the old and the new key"
 [ "$(auth "${new_public}" "${new_private}")" = "200" ] || fail "the new key does not authenticate"

@@ -466,6 +466,18 @@ def test_absent_removes_only_named_keys(tmp_path):
     assert again['changed'] is False
 
 
+def test_present_with_remove_moves_entries_in_one_write(tmp_path):
+    target = tmp_path / 'v.yml'
+    write_vault(target, {'old_private_key': MARKER, 'other_tool_secret': 'x'})
+    result = run_action({'path': str(target), 'values': {'new_private_key': MARKER}, 'remove': ['old_private_key', 'never_there']})
+    assert result['changed'] is True
+    assert (result['added'], result['removed']) == (['new_private_key'], ['old_private_key'])
+    assert decrypt(target) == {'other_tool_secret': 'x', 'new_private_key': MARKER}
+
+    again = run_action({'path': str(target), 'values': {'new_private_key': MARKER}, 'remove': ['old_private_key']})
+    assert again['changed'] is False
+
+
 def test_absent_last_key_leaves_encrypted_empty_mapping(tmp_path):
     target = tmp_path / 'v.yml'
     write_vault(target, {'a': 'b'})
@@ -493,6 +505,9 @@ def test_absent_on_missing_file_needs_no_secret_and_creates_nothing(tmp_path):
     ({'path': 'x.yml', 'values': {'not-valid': 'b'}}, "'not-valid' is not a valid variable name"),
     ({'path': 'x.yml', 'values': {'class': 'b'}}, "'class' is not a valid variable name"),
     ({'path': 'x.yml', 'state': 'absent', 'keys': ['1abc']}, "'1abc' is not a valid variable name"),
+    ({'path': 'x.yml', 'values': {'a': 'b'}, 'remove': ['a']}, 'name each entry once'),
+    ({'path': 'x.yml', 'state': 'absent', 'keys': ['a'], 'remove': ['b']}, 'only used with state=present'),
+    ({'path': 'x.yml', 'values': {'a': 'b'}, 'remove': ['not-valid']}, "'not-valid' is not a valid variable name"),
 ])
 def test_bad_arguments_fail_with_one_sentence(tmp_path, args, message):
     with pytest.raises(AnsibleActionFail) as excinfo:

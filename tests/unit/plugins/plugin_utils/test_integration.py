@@ -132,7 +132,7 @@ def test_summary_of_a_verified_run():
                "pruned": {"results": [], "skipped": False, "changed": False}}
     summary = report.report(results, "summary", CONTEXT, vault={})
     assert summary["verified"] is True and summary["probes"] == ["/procurement/catalog"]
-    assert summary["key"] == {"description": CONTEXT["key_description"], "id": 11, "source": "created", "replaced_deleted": []}
+    assert summary["key"] == {"description": CONTEXT["key_description"], "id": 11, "source": "created", "replaced_deleted": [], "to_retire": []}
     assert summary["vault_file"] == CONTEXT["vault_file"] and summary["member"] == {"identifier": "SophosCentral", "id": 7}
     assert report.report(dict(results, verified={"failed": True}), "summary", CONTEXT, vault={})["verified"] is False
 
@@ -286,3 +286,104 @@ def test_plan_with_overrides_and_a_vault_file_of_another_role():
     assert not plan["vault_names_role"] and not plan["vault_names_member"]
     assert plan["login_mode"] == "check" and plan["context"]["has_adopt_pair"] is True
     assert plan["adopt"] == {"public_key": "PUB-UI", "private_key": "PRIV-UI"}
+
+
+@pytest.mark.parametrize("name, pruned, retire, deleted", [
+    ("kept by default: reported for retirement", {"skipped": True}, [3, 4], []),
+    ("deleted on request", {"results": [{"changed": True, "deleted_keys": [{"id": 3}]},
+                                        {"changed": True, "deleted_keys": [{"id": 4}]}]}, [], [3, 4]),
+    ("one of two deleted", {"results": [{"changed": True, "deleted_keys": [{"id": 4}]}]}, [3], [4]),
+])
+def test_replaced_keys_are_retired_only_when_deleted(name, pruned, retire, deleted):
+    replaced = key("replace", "rotated", "new", private_key="P", key_id=12, replaced_keys=[{"id": 3}, {"id": 4}])
+    summary = report.report({"role": ROLE, "member": MEMBER, "key": replaced, "pruned": pruned}, "summary", CONTEXT)
+    assert (summary["key"]["to_retire"], summary["key"]["replaced_deleted"]) == (retire, deleted), name
+    rotated = report.report({"key": replaced, "pruned": pruned}, "rotate", CONTEXT)
+    assert rotated["key"]["to_retire"] == retire, name
+
+
+NAMESPACED = dict(INPUTS, vault_prefix="")
+LEGACY = {"cw_integration_profile": "hudu", "cw_integration_public_key": "PUB", "cw_integration_private_key": "PRIV",
+          "cw_integration_key_source": "api", "cw_integration_member": "HuduAPI", "cw_integration_role": "Hudu Role",
+          "cw_integration_key_id": 4, "bootstrap_other": "x"}
+
+
+def test_each_integration_has_its_own_namespace():
+    problems, plan = report.plan(NAMESPACED, PROFILE, {"cw_integration_sophos_central_member": "SophosCentral"})
+    assert problems == [] and plan["context"]["vault_prefix"] == "cw_integration_hudu_"
+    assert set(plan["ownership_entries"]) == {"cw_integration_hudu_" + n for n in ("company_id", "site", "profile", "role", "member")}
+    assert plan["legacy_entries"] == [] and plan["stored"]["public_key"] == ""
+    dummy, second = report.plan(dict(NAMESPACED, item={"namespace": "hudu_two", "member_identifier": "Hudu2"}), PROFILE, {})
+    assert (second["context"]["vault_prefix"], second["member_identifier"]) == ("cw_integration_hudu_two_", "Hudu2")
+
+
+def test_a_010_vault_file_moves_to_the_namespace_with_its_key():
+    problems, plan = report.plan(NAMESPACED, PROFILE, LEGACY)
+    assert problems == []
+    assert plan["stored"] == {"public_key": "PUB", "private_key": "PRIV", "source": "api"}
+    assert plan["vault_names_member"] and plan["vault_names_role"]
+    assert plan["ownership_entries"]["cw_integration_hudu_private_key"] == "PRIV"
+    assert plan["ownership_entries"]["cw_integration_hudu_key_id"] == 4
+    assert sorted(plan["legacy_entries"]) == sorted(name for name in LEGACY if name != "bootstrap_other")
+    # another profile's 0.1.0 entries stay where they are
+    dummy, other = report.plan(NAMESPACED, dict(PROFILE, name="other"), LEGACY)
+    assert other["legacy_entries"] == [] and other["stored"]["public_key"] == ""
+
+
+def test_a_member_another_integration_claims_is_refused_and_a_shared_role_is_the_collections():
+    vault = {"cw_integration_sophos_central_member": "huduapi", "cw_integration_sophos_central_role": "Hudu Role"}
+    problems, dummy = report.plan(NAMESPACED, PROFILE, vault)
+    assert len(problems) == 1 and "is another integration's" in problems[0] and "cw_integration_sophos_central_member" in problems[0]
+    problems, plan = report.plan(dict(NAMESPACED, item={"member_identifier": "Hudu2"}), PROFILE, vault)
+    assert problems == [] and plan["vault_names_role"] and not plan["vault_names_member"]
+
+
+@pytest.mark.parametrize("raw, problem", [
+    (["hudu"], "must be a profile name or a mapping"),
+    ({"profile": "hudu", "member": "x"}, "unknown key(s) member"),
+])
+def test_integration_entries_are_checked(raw, problem):
+    problems, dummy = report.integration_item(raw)
+    assert len(problems) == 1 and problem in problems[0]
+
+
+def test_select_entries():
+    entries = ["sophos_central", {"profile": "hudu", "namespace": "hudu_two"}, {"profile_file": "/p/own_tool.yml"}]
+    assert report.select_entries(None) == [""] and report.select_entries([]) == [""]
+    assert report.select_entries(entries) == entries
+    assert report.select_entries(entries, "hudu") == [entries[1]]
+    assert report.select_entries(entries, "hudu_two") == [entries[1]]
+    assert report.select_entries(entries, "own_tool") == [entries[2]]
+    assert report.select_entries(entries, "datto_rmm") == []
+    assert report.select_entries(entries, "all") == entries
+    with pytest.raises(ValueError):
+        report.select_entries("sophos_central")
+
+
+def test_fleet_row_names_owners_admin_roles_and_unknown_keys():
+    vault = {"cw_integration_hudu_member": "HuduAPI", "cw_integration_hudu_public_key": "PUB-H",
+             "cw_integration_member": "SophosCentral", "cw_integration_public_key": "PUB-S",
+             "cw_integration_gone_member": "Missing"}
+    members = {"api_members": [
+        {"id": 1, "identifier": "cwsim-bootstrap", "securityRole": {"id": 1}, "api_keys": [{"id": 1, "publicKey": "BOOT"}]},
+        {"id": 2, "identifier": "HuduAPI", "securityRole": {"id": 5}, "api_keys": [
+            {"id": 2, "publicKey": "PUB-H", "description": "Hudu Integration", "dateEntered": "2026-12-01T00:00:00Z"},
+            {"id": 3, "publicKey": "OLD", "description": "Hudu Integration"}]},
+        {"id": 3, "identifier": "SophosCentral", "securityRole": {"id": 6}, "api_keys": [{"id": 4, "publicKey": "PUB-S"}]},
+        {"id": 4, "identifier": "HandMade", "securityRole": {"id": 1}, "inactiveFlag": True, "api_keys": []},
+    ]}
+    roles = {"roles": [{"id": 1, "name": "Admin", "roleType": "Admin"}, {"id": 5, "name": "Hudu Integration"},
+                       {"id": 6, "name": "Sophos Central Integration"}]}
+    row = report.report({"members": members, "roles": roles, "bootstrap_public_key": "boot"}, "fleet", CONTEXT, vault=vault)
+    by = dict((m["identifier"], m) for m in row["members"])
+    assert (by["cwsim-bootstrap"]["integration"], by["cwsim-bootstrap"]["role"]["admin"]) == (None, True)
+    assert [k["known"] for k in by["cwsim-bootstrap"]["keys"]] == ["bootstrap"]
+    assert (by["HuduAPI"]["integration"], by["HuduAPI"]["unknown_keys"]) == ("hudu", [3])
+    assert by["HuduAPI"]["keys"][0]["created"] == "2026-12-01T00:00:00Z"
+    assert (by["SophosCentral"]["integration"], by["SophosCentral"]["problems"]) == ("", [])
+    assert by["HandMade"]["problems"] == []  # inactive: no finding
+    assert row["problems"] == [
+        "API member cwsim-bootstrap holds the administrator role Admin (the bootstrap key's member)",
+        "API member HuduAPI has 1 key(s) the vault file does not know: #3 Hudu Integration",
+        "integration gone names API member missing, which does not exist"]
+    assert row["drift"] is True and row["integrations"] == ["", "gone", "hudu"]
