@@ -193,3 +193,35 @@ def test_the_fleet_audit_finds_a_hand_made_admin_member_and_a_key_the_vault_does
     # read-only and stable: a second audit of the unchanged fleet changes nothing
     again = lab.playbook("fleet_audit", "-e", "cw_audit_report_dir=%s" % lab.work)
     assert again.returncode == 0 and again.recap[company]["changed"] == 0, str(again)
+
+
+def test_rotate_and_offboard_one_integration_leave_the_others_alone(make_lab):
+    lab = make_lab()
+    (company,) = lab.add_tenants([{"company_id": "one-of-two", "members": 5, "integrator_login": True}])
+    write_host_vars(lab, company, "integrations.yml", {"cw_integrations": ["sophos_central", "hudu"]})
+    assert lab.playbook("onboard").returncode == 0
+    sophos = dict((name, value) for name, value in lab.read_vault(company).items() if name.startswith(namespaced("sophos_central")))
+    keys = live_keys(lab, company)
+
+    lab.reset_stats()
+    run = lab.playbook("rotate_keys", "-e", "cw_integration=hudu")
+    assert run.returncode == 0, str(run)
+    after = live_keys(lab, company)
+    assert after["sophos_central"] == keys["sophos_central"] and len(after["hudu"]) == 2, after
+    vault = lab.read_vault(company)
+    assert dict((n, v) for n, v in vault.items() if n.startswith(namespaced("sophos_central"))) == sophos
+
+    # offboarding a tenant with several integrations names the one to offboard
+    lab.reset_stats()
+    refused = lab.playbook("offboard")
+    assert refused.returncode != 0 and "name the one to offboard" in refused.output, str(refused)
+    assert lab.stats()[company]["writes"] == 0
+
+    run = lab.playbook("offboard", "-e", "cw_integration=hudu")
+    assert run.returncode == 0, str(run)
+    final = live_keys(lab, company)
+    assert final["sophos_central"] == keys["sophos_central"] and final["hudu"] == [], final
+    vault = lab.read_vault(company)
+    assert not any(name.startswith(namespaced("hudu")) for name in vault), sorted(vault)
+    assert dict((n, v) for n, v in vault.items() if n.startswith(namespaced("sophos_central"))) == sophos
+    assert lab.authenticates(company, sophos[namespaced("sophos_central") + "public_key"], sophos[namespaced("sophos_central") + "private_key"])
