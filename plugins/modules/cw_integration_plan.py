@@ -209,6 +209,10 @@ ownership_entries:
   description: The vault entries that claim the role and the member, written before the first write to ConnectWise.
   returned: success
   type: dict
+claim_needed:
+  description: Whether the vault file lacks any of RV(ownership_entries) or holds another value for one.
+  returned: success
+  type: bool
 legacy_entries:
   description: Names of the entries of a 0.1.0 vault file that move to the namespace (removed by the claim write).
   returned: success

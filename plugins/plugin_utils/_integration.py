@@ -481,6 +481,10 @@ def plan(inputs, profile, vault):
                "adopt_existing": flag(inputs["adopt_existing"]), "check_mode": flag(inputs["check_mode"])}
     references = dict((name, value) for name, value in (inputs.get("member_references") or {}).items()
                       if name in MEMBER_REFERENCES and value not in (None, ""))
+    claim = dict(dict((prefix + name, value) for name, value in moved.items()), **dict(
+        (prefix + name, value) for name, value in (
+            ("company_id", context["company_id"]), ("site", context["site"]), ("profile", profile["name"]),
+            ("role", role_name), ("member", identifier))))
     return problems, {
         "profile": profile,
         "permissions": [dict((k, v) for k, v in row.items() if k in PERMISSION_KEYS) for row in profile["permissions"]],
@@ -497,10 +501,9 @@ def plan(inputs, profile, vault):
         "vault_names_role": vault_names(context, vault, "role", role_name) or bool(claimed_elsewhere(vault, prefix, "role", role_name)),
         "vault_names_member": vault_names(context, vault, "member", identifier),
         # written before the first write to ConnectWise, so a run killed after it made the role knows the role is its own
-        "ownership_entries": dict(dict((prefix + name, value) for name, value in moved.items()), **dict(
-            (prefix + name, value) for name, value in (
-                ("company_id", context["company_id"]), ("site", context["site"]), ("profile", profile["name"]),
-                ("role", role_name), ("member", identifier)))),
+        "ownership_entries": claim,
+        # a converged tenant's file already holds the claim: the write step is skipped, not run to find no change
+        "claim_needed": bool(moved) or any(name not in vault or vault[name] != value for name, value in claim.items()),
         # removed by the same write that claims the namespace, so the moved key is never in neither place
         "legacy_entries": [LEGACY_PREFIX + name for name in moved],
         "vault_entries": [prefix + name for name in VAULT_ENTRIES],

@@ -387,3 +387,14 @@ def test_fleet_row_names_owners_admin_roles_and_unknown_keys():
         "API member HuduAPI has 1 key(s) the vault file does not know: #3 Hudu Integration",
         "integration gone names API member missing, which does not exist"]
     assert row["drift"] is True and row["integrations"] == ["", "gone", "hudu"]
+
+
+def test_the_claim_is_written_only_when_the_vault_file_lacks_it():
+    dummy, plan = report.plan(NAMESPACED, PROFILE, {})
+    assert plan["claim_needed"] is True
+    dummy, again = report.plan(NAMESPACED, PROFILE, dict(plan["ownership_entries"]))
+    assert again["claim_needed"] is False
+    dummy, renamed = report.plan(dict(NAMESPACED, role_name="Other Role"), PROFILE, dict(plan["ownership_entries"]))
+    assert renamed["claim_needed"] is True
+    dummy, upgrade = report.plan(NAMESPACED, PROFILE, LEGACY)
+    assert upgrade["claim_needed"] is True
