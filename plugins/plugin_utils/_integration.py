@@ -399,12 +399,18 @@ def select_entries(entries, name=""):
         return [""]
     if not isinstance(entries, list):
         raise ValueError("cw_integrations must be a list of profile names or mappings, not %r." % (entries,))
-    chosen = []
+    chosen, seen = [], {}
     for raw in entries:
         problems, item = integration_item(raw)
         if problems:
             raise ValueError(problems[0])
         profile = item.get("profile") or item.get("profile_file", "").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        namespace = item.get("namespace") or profile
+        if namespace in seen:
+            # both would write the same vault entries, and the second would lose the first's key
+            raise ValueError("cw_integrations has two entries for the namespace %r (%r and %r); give the second its own "
+                             "namespace." % (namespace, seen[namespace], raw))
+        seen[namespace] = raw
         if name in ("", "all") or name in (item.get("namespace"), profile):
             chosen.append(raw)
     return chosen

@@ -358,6 +358,9 @@ def test_select_entries():
     assert report.select_entries(entries, "all") == entries
     with pytest.raises(ValueError):
         report.select_entries("sophos_central")
+    with pytest.raises(ValueError, match="two entries for the namespace 'sophos_central'"):
+        report.select_entries(["sophos_central", {"profile": "sophos_central", "member_identifier": "Sophos2"}])
+    assert len(report.select_entries(["sophos_central", {"profile": "sophos_central", "namespace": "sophos_two"}])) == 2
 
 
 def test_fleet_row_names_owners_admin_roles_and_unknown_keys():
