@@ -447,7 +447,11 @@ def plan(inputs, profile, vault):
     item = inputs.get("item") or {}
     inputs = dict(inputs, **dict((key, value) for key, value in item.items() if value and key in (
         "role_name", "member_identifier", "member_name", "key_description")))
-    namespace = item.get("namespace") or inputs.get("vault_namespace") or profile["name"]
+    if item and inputs["vault_prefix"]:
+        return ["integration_vault_prefix gives every integration of cw_integrations the same vault entries; leave it "
+                "empty and set namespace in an entry to rename its entries."], {}
+    # integration_vault_namespace names the one integration the integration_* variables describe, not a list's
+    namespace = item.get("namespace") or (profile["name"] if item else inputs.get("vault_namespace")) or profile["name"]
     if not NAMESPACE_RE.match(namespace):
         return ["The vault namespace %r must be lower_snake_case of at most 40 characters (set namespace in the "
                 "cw_integrations entry, or integration_vault_namespace)." % namespace], {}

@@ -313,6 +313,12 @@ def test_each_integration_has_its_own_namespace():
     assert problems == [] and plan["context"]["vault_prefix"] == "cw_integration_hudu_"
     assert set(plan["ownership_entries"]) == {"cw_integration_hudu_" + n for n in ("company_id", "site", "profile", "role", "member")}
     assert plan["legacy_entries"] == [] and plan["stored"]["public_key"] == ""
+    dummy, own = report.plan(dict(NAMESPACED, vault_namespace="hudu_main"), PROFILE, {})
+    assert own["context"]["vault_prefix"] == "cw_integration_hudu_main_"
+    dummy, listed = report.plan(dict(NAMESPACED, vault_namespace="hudu_main", item={"profile": "hudu"}), PROFILE, {})
+    assert listed["context"]["vault_prefix"] == "cw_integration_hudu_"
+    problems, dummy = report.plan(dict(INPUTS, item={"profile": "hudu"}), PROFILE, {})
+    assert len(problems) == 1 and "integration_vault_prefix gives every integration" in problems[0]
     dummy, second = report.plan(dict(NAMESPACED, item={"namespace": "hudu_two", "member_identifier": "Hudu2"}), PROFILE, {})
     assert (second["context"]["vault_prefix"], second["member_identifier"]) == ("cw_integration_hudu_two_", "Hudu2")
 
