@@ -538,7 +538,7 @@ def fleet_row(results, context, vault, bootstrap_public_key=""):
     members = (results.get("members") or {}).get("api_members") or []
     roles = dict((role.get("id"), role) for role in (results.get("roles") or {}).get("roles") or [])
     owners = vault_claims(vault, "_member")
-    known = dict((public, namespace) for public, namespace in vault_claims(vault, "_public_key").items())
+    known = vault_claims(vault, "_public_key")
     bootstrap = str(bootstrap_public_key or "").lower()
     rows, problems = [], []
     for member in members:
