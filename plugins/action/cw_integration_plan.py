@@ -11,15 +11,21 @@ pure ``plan()`` in ``plugin_utils/_integration.py``.
 from __future__ import annotations
 
 import os
+import stat
 
 import yaml
 
 from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
 
 from ansible_collections.msp.connectwise.plugins.action.cw_vault_write import (
-    loaded_vault_secrets, read_vault_file, select_encrypt_secret, unwritable_reason)
-from ansible_collections.msp.connectwise.plugins.plugin_utils._integration import MEMBER_REFERENCES, integration_item, plan
+    canonical, loaded_vault_secrets, read_vault_file, select_encrypt_secret, unwritable_reason)
+from ansible_collections.msp.connectwise.plugins.plugin_utils._inprocess import in_process_possible, run_module
+from ansible_collections.msp.connectwise.plugins.plugin_utils._integration import (
+    MEMBER_REFERENCES, integration_item, key_pair, plan, vault_values)
+
+display = Display()
 
 TEXT = dict(type='str', default='')
 
@@ -46,7 +52,17 @@ ARGUMENT_SPEC = dict(
     integration=dict(type='raw'),
     vault_id=TEXT,
     vault_writable=dict(type='bool', default=False),
+    # what a converged onboard run's steps need besides the plan; the connection options are the modules' own
+    confirm_converged=dict(type='dict', options=dict(
+        connection=dict(type='dict', required=True, no_log=True),
+        role_mode=dict(type='str', required=True),
+        verify=dict(type='str', required=True),
+        member_email=TEXT,
+        member_notes=TEXT,
+        remove_replaced_keys=dict(type='bool', default=False),
+    )),
 )
+VAULT_FILE_MODE = 0o600  # cw_vault_write's default, which the role keeps
 
 
 class ActionModule(ActionBase):
@@ -87,8 +103,73 @@ class ActionModule(ActionBase):
             problem = unwritable_reason(path)
             if problem:
                 raise AnsibleActionFail('Cannot write the vault file %s: %s; nothing was written.' % (path, problem))
+        result['converged'] = self._converged(result, args['confirm_converged'], task_vars or {}) if args['confirm_converged'] else {}
         # the plan holds the vault file's secrets: hidden from every callback, kept for the registered variable
         return dict(result, changed=False, _ansible_no_log=True)
+
+    def _converged(self, result, options, task_vars):
+        """The registered results of an onboard run's steps when none of them would change anything, else ``{}``.
+
+        A re-run of a converged tenant is most runs: its steps' modules run here, in check mode and in this process,
+        in the role's order and with the role's arguments; the first step that would change something (or fails,
+        or needs a person) ends the check, and the role then runs its steps as tasks. Only a tenant whose vault file
+        already names the member and the role and holds the key qualifies, so the ownership, adopt and claim steps
+        have nothing to do.
+        """
+        context = result['context']
+        if (not in_process_possible(self, task_vars) or result['login_mode'] == 'ensure' or result['member_references']
+                or not (result['vault_names_member'] and result['vault_names_role']) or result['claim_needed']
+                or result['legacy_entries'] or context['has_adopt_pair'] or not result['stored']['private_key']):
+            return {}
+        omit = task_vars.get('omit')
+        connection = dict((name, value) for name, value in options['connection'].items() if value not in ('', None, omit))
+        warnings = []
+
+        def step(name, args):
+            outcome = run_module(self, 'msp.connectwise.' + name, dict(connection, **args), task_vars, check_mode=True)
+            connection['codebase'] = connection.get('codebase') or outcome.get('codebase') or ''
+            warnings.extend(outcome.get('warnings') or [])
+            settled = not (outcome.get('failed') or outcome.get('changed') or outcome.get('deprecations'))
+            return outcome if settled else None
+
+        steps = {}
+        if result['login_mode'] == 'check':
+            steps['login_check'] = step('cw_integrator_login_info', dict(username=context['integrator_username'] or None))
+            if not steps['login_check'] or not steps['login_check'].get('exists'):
+                return {}
+        steps['role'] = step('cw_security_role', dict(
+            name=result['role_name'], role_type=result['role_type'] or None, permissions=result['permissions'],
+            mode=options['role_mode'], on_unsupported='warn'))
+        if not steps['role'] or steps['role'].get('guided') or steps['role']['role'].get('id') is None:
+            return {}
+        steps['member'] = step('cw_api_member', dict(
+            identifier=result['member_identifier'], name=result['member_name'], email=options['member_email'] or None,
+            security_role=str(steps['role']['role']['id']), notes=options['member_notes'] or None, inactive=False))
+        if not steps['member']:
+            return {}
+        steps['key'] = step('cw_api_key', dict(
+            member=result['member_identifier'], description=result['key_description'], stored=result['stored'],
+            on_unsupported='warn'))
+        if not steps['key'] or steps['key'].get('decision') == 'needs_action' or (
+                options['remove_replaced_keys'] and steps['key'].get('replaced_keys')):
+            return {}
+        pair = key_pair(steps['key'], result['stored'], result['adopt'])
+        wanted = vault_values(pair, context, result['vault'])
+        if not pair['private_key'] or stat.S_IMODE(os.stat(context['vault_file']).st_mode) != VAULT_FILE_MODE or any(
+                name not in result['vault'] or canonical(result['vault'][name]) != canonical(value) for name, value in wanted.items()):
+            return {}
+        steps['vault'] = dict(changed=False, path=context['vault_file'], added=[], updated=[], removed=[])
+        if options['verify'] != 'skip':
+            steps['verified'] = step('cw_credential_check', dict(
+                public_key=pair['public_key'], private_key=pair['private_key'], expected_member=result['member_identifier'],
+                required_permissions=result['permissions'], exact=options['role_mode'] == 'exact',
+                probe_paths=result['profile'].get('verify') or [], probe=options['verify'] == 'full'))
+            if not steps['verified']:
+                return {}
+        # the tasks these results stand for would have shown their warnings
+        for warning in dict.fromkeys(warnings):
+            display.warning(warning)
+        return steps
 
     def _load_profile(self, profile_file, profile_name):
         if profile_file:

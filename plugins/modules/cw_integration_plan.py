@@ -125,6 +125,43 @@ options:
     description: Also check that the vault file can be written with the chosen vault id, as a later step of the run will.
     type: bool
     default: false
+  confirm_converged:
+    description:
+      - Confirm a converged tenant in this step (the onboard entry point sets it). When the vault file already names
+        the member and the role and holds the key, the onboard steps' modules (M(msp.connectwise.cw_integrator_login_info),
+        M(msp.connectwise.cw_security_role), M(msp.connectwise.cw_api_member), M(msp.connectwise.cw_api_key),
+        M(msp.connectwise.cw_credential_check)) run here in check mode, in the controller process and with the
+        role's arguments, and the vault entries are compared with what the run would write. When none of them would
+        change anything, RV(converged) holds their results and the role does not run its steps as tasks; the first
+        step that would change something, fails or needs a person ends the check with RV(converged) empty.
+      - Skipped (RV(converged) empty) where the modules would not run in the controller process (see
+        C(msp_connectwise_in_process)), with O(integrator_login=ensure), with member placement names, or with an adopt pair.
+    type: dict
+    suboptions:
+      connection:
+        description: The connection options of the modules (site, company_id, client_id, the bootstrap key pair, ...).
+        type: dict
+        required: true
+      role_mode:
+        description: The O(msp.connectwise.cw_security_role#module:mode) of the role step.
+        type: str
+        required: true
+      verify:
+        description: V(skip), V(auto) or V(full), as the role's C(integration_verify).
+        type: str
+        required: true
+      member_email:
+        description: The member's email address, if the role sets one.
+        type: str
+        default: ""
+      member_notes:
+        description: The member's notes, if the role sets them.
+        type: str
+        default: ""
+      remove_replaced_keys:
+        description: Whether the run deletes the keys the integration's key replaced (then a tenant with such keys is not converged).
+        type: bool
+        default: false
 attributes:
   check_mode:
     support: full
@@ -229,6 +266,12 @@ adopt:
   type: dict
 context:
   description: The fixed values the C(msp.connectwise.cw_integration_report) filter takes.
+  returned: success
+  type: dict
+converged:
+  description:
+    - With O(confirm_converged), the results of the onboard steps keyed as the role registers them (C(login_check),
+      C(role), C(member), C(key), C(vault), C(verified)) when none of them would change anything; else empty.
   returned: success
   type: dict
 """

@@ -70,6 +70,51 @@ def module_input(payload):
             setattr(basic, name, value)
 
 
+def in_process_possible(action, task_vars):
+    """Whether ``action``'s task may run an msp.connectwise module inside this process (see the module docstring)."""
+    wanted = task_vars.get(SWITCH, True)
+    if isinstance(wanted, str) and "{" in wanted:
+        wanted = action._templar.template(wanted)
+    if not boolean(wanted, strict=False):
+        return False
+    # the task's environment would not reach an in-process module; ansible-core hands an unset environment
+    # over as [{}] (a list holding one empty mapping), which must not count as one
+    environment = [entry for entry in (action._task.environment or []) if entry]
+    return (action._connection.transport == "local" and not action._play_context.become
+            and not action._task.async_val and not environment)
+
+
+def run_module(action, fqcn, module_args, task_vars, check_mode=None):
+    """Run the module ``fqcn`` with ``module_args`` in this process for ``action``'s task; returns its parsed result.
+
+    ``check_mode`` overrides the task's check mode (a read-only run of a module on behalf of another step).
+    """
+    module_args = dict(module_args)
+    action._update_module_args(fqcn, module_args, task_vars)
+    if check_mode is not None:
+        module_args["_ansible_check_mode"] = bool(check_mode)
+    payload = serialise_module_args(module_args)
+    namespace, collection, short = fqcn.split(".", 2)
+    code = importlib.import_module("ansible_collections.%s.%s.plugins.modules.%s" % (namespace, collection, short))
+
+    stdout = io.StringIO()
+    rc = 0
+    try:
+        with module_input(payload), contextlib.redirect_stdout(stdout):
+            code.main()
+    except SystemExit as exc:
+        rc = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except Exception as exc:  # pylint: disable=broad-except
+        return {"failed": True, "msg": "MODULE FAILURE: %s (in-process run of %s)" % (exc, fqcn),
+                "exception": traceback.format_exc(), "rc": 1}
+
+    res = {"stdout": stdout.getvalue(), "stderr": "", "rc": rc}
+    data = action._parse_returned_data(res, PROFILE) if PROFILED else action._parse_returned_data(res)
+    data.pop("_ansible_suppress_tmpdir_delete", None)
+    remove_internal_keys(data)
+    return data
+
+
 class InProcessModuleAction(ActionBase):
     """Action plugin shared by every msp.connectwise module."""
 
@@ -80,53 +125,16 @@ class InProcessModuleAction(ActionBase):
         task_vars = task_vars or {}
         result = super().run(tmp, task_vars)
         del tmp
-        if self.in_process_possible(task_vars):
-            return merge_hash(result, self.run_in_process(task_vars))
+        if in_process_possible(self, task_vars):
+            return merge_hash(result, run_module(self, self.module_fqcn(), self._task.args, task_vars))
         wrap_async = self._task.async_val and not self._connection.has_native_async
         result = merge_hash(result, self._execute_module(task_vars=task_vars, wrap_async=wrap_async))
         if not wrap_async:
             self._remove_tmp_path(self._connection._shell.tmpdir)
         return result
 
-    def in_process_possible(self, task_vars):
-        wanted = task_vars.get(SWITCH, True)
-        if isinstance(wanted, str) and "{" in wanted:
-            wanted = self._templar.template(wanted)
-        if not boolean(wanted, strict=False):
-            return False
-        # the task's environment would not reach an in-process module; ansible-core hands an unset environment
-        # over as [{}] (a list holding one empty mapping), which must not count as one
-        environment = [entry for entry in (self._task.environment or []) if entry]
-        return (self._connection.transport == "local" and not self._play_context.become
-                and not self._task.async_val and not environment)
-
     def module_fqcn(self):
         name = getattr(self._task, "resolved_action", None) or self._task.action
         if name.count(".") < 2:
             name = "msp.connectwise." + name.rsplit(".", 1)[-1]
         return name
-
-    def run_in_process(self, task_vars):
-        module_name = self._task.action
-        module_args = self._task.args.copy()
-        self._update_module_args(module_name, module_args, task_vars)
-        payload = serialise_module_args(module_args)
-        namespace, collection, short = self.module_fqcn().split(".", 2)
-        code = importlib.import_module("ansible_collections.%s.%s.plugins.modules.%s" % (namespace, collection, short))
-
-        stdout = io.StringIO()
-        rc = 0
-        try:
-            with module_input(payload), contextlib.redirect_stdout(stdout):
-                code.main()
-        except SystemExit as exc:
-            rc = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        except Exception as exc:  # pylint: disable=broad-except
-            return {"failed": True, "msg": "MODULE FAILURE: %s (in-process run of %s)" % (exc, self.module_fqcn()),
-                    "exception": traceback.format_exc(), "rc": 1}
-
-        res = {"stdout": stdout.getvalue(), "stderr": "", "rc": rc}
-        data = self._parse_returned_data(res, PROFILE) if PROFILED else self._parse_returned_data(res)
-        data.pop("_ansible_suppress_tmpdir_delete", None)
-        remove_internal_keys(data)
-        return data

@@ -76,8 +76,8 @@ def test_profile_handling_matches_the_core():
 ])
 def test_in_process_only_where_a_shipped_module_would_run_the_same(transport, become, environment, expected):
     action = make_action({}, transport=transport, become=become, environment=environment)
-    assert action.in_process_possible({}) is expected
-    assert action.in_process_possible({_inprocess.SWITCH: False}) is False
+    assert _inprocess.in_process_possible(action, {}) is expected
+    assert _inprocess.in_process_possible(action, {_inprocess.SWITCH: False}) is False
 
 
 def test_module_runs_in_process_with_vaulted_arguments_as_plaintext(monkeypatch):
@@ -85,7 +85,8 @@ def test_module_runs_in_process_with_vaulted_arguments_as_plaintext(monkeypatch)
             'private_key': 'PRIVATE-7f3a91', 'client_id': 'client', 'timeout': 'not-a-number'}
     saved = basic._ANSIBLE_ARGS, getattr(basic, '_ANSIBLE_PROFILE', None)
 
-    result = make_action(args).run_in_process({})
+    action = make_action(args)
+    result = _inprocess.run_module(action, action.module_fqcn(), args, {})
 
     # argument validation fails before any request: the module got its arguments and answered through exit/fail_json
     assert result['failed'] is True
@@ -98,6 +99,22 @@ def test_module_runs_in_process_with_vaulted_arguments_as_plaintext(monkeypatch)
     assert result['_ansible_parsed'] is True, "parsed by this core's _parse_returned_data"
     assert '_ansible_suppress_tmpdir_delete' not in result
     assert (basic._ANSIBLE_ARGS, getattr(basic, '_ANSIBLE_PROFILE', None)) == saved
+
+
+def test_check_mode_can_be_forced_for_a_read_only_run(monkeypatch):
+    """The plan step confirms a converged tenant by running the onboard steps' modules in check mode."""
+    seen = {}
+    action = make_action({})
+    original = action._update_module_args
+
+    def spy(name, module_args, task_vars):
+        original(name, module_args, task_vars)
+        seen['before'] = module_args['_ansible_check_mode']
+    monkeypatch.setattr(action, '_update_module_args', spy)
+    monkeypatch.setattr(_inprocess, 'serialise_module_args', lambda module_args: seen.update(args=module_args) or b'{}')
+    _inprocess.run_module(action, 'msp.connectwise.cw_security_role_info', {'name': 'x'}, {}, check_mode=True)
+    assert seen['before'] is False and seen['args']['_ansible_check_mode'] is True
+    assert seen['args']['name'] == 'x'
 
 
 def in_process_modules():
