@@ -20,7 +20,7 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.msp.connectwise.plugins.action.cw_vault_write import (
-    canonical, loaded_vault_secrets, read_vault_file, select_encrypt_secret, unwritable_reason)
+    SAFE_LOADER, canonical, loaded_vault_secrets, read_vault_file, select_encrypt_secret, unwritable_reason)
 from ansible_collections.msp.connectwise.plugins.plugin_utils._inprocess import in_process_possible, run_module
 from ansible_collections.msp.connectwise.plugins.plugin_utils._integration import (
     MEMBER_REFERENCES, integration_item, key_pair, plan, vault_values)
@@ -188,7 +188,7 @@ class ActionModule(ActionBase):
                                         'integration_profile_file.' % (profile_name, ', '.join(shipped) or '(none found)')) from None
         try:
             with open(path, 'rb') as handle:
-                profile = yaml.safe_load(handle.read().decode('utf-8'))
+                profile = yaml.load(handle.read().decode('utf-8'), Loader=SAFE_LOADER)  # nosec: the safe loader
         except (OSError, UnicodeDecodeError) as exc:
             raise AnsibleActionFail('%s cannot be read: %s.' % (where, exc)) from None
         except yaml.YAMLError as exc:

@@ -56,6 +56,10 @@ REQUIRED_IF = [
 ]
 
 
+# libyaml's safe loader where PyYAML has one: every tenant's run parses its vault file (and profile) ten times faster
+SAFE_LOADER = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
+
+
 def loaded_vault_secrets(loader):
     """Return the ``(label, VaultSecret)`` pairs the CLI loaded for this play.
 
@@ -357,7 +361,7 @@ def read_vault_file(path, secrets):
             '%s cannot be decrypted with the loaded vault secrets (%s); nothing was written.'
             % (path, ', '.join(sorted(set(label for label, dummy in secrets))))) from None
     try:
-        data = yaml.safe_load(bytes(b_plaintext).decode('utf-8'))
+        data = yaml.load(bytes(b_plaintext).decode('utf-8'), Loader=SAFE_LOADER)  # nosec: the safe loader
     except UnicodeDecodeError:
         raise AnsibleActionFail('The decrypted content of %s is not UTF-8 text; nothing was written.' % path) from None
     except yaml.YAMLError as exc:
