@@ -20,10 +20,10 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.msp.connectwise.plugins.action.cw_vault_write import (
-    SAFE_LOADER, canonical, loaded_vault_secrets, read_vault_file, select_encrypt_secret, unwritable_reason)
+    SAFE_LOADER, canonical, loaded_vault_secrets, read_vault_file, select_encrypt_secret, to_builtin, unwritable_reason)
 from ansible_collections.msp.connectwise.plugins.plugin_utils._inprocess import in_process_possible, run_module
 from ansible_collections.msp.connectwise.plugins.plugin_utils._integration import (
-    MEMBER_REFERENCES, integration_item, key_pair, plan, vault_values)
+    MEMBER_REFERENCES, integration_item, key_pair, ownership_problems, plan, vault_values)
 
 display = Display()
 
@@ -52,9 +52,11 @@ ARGUMENT_SPEC = dict(
     integration=dict(type='raw'),
     vault_id=TEXT,
     vault_writable=dict(type='bool', default=False),
-    # what a converged onboard run's steps need besides the plan; the connection options are the modules' own
+    # the modules' connection options, for the reads this step makes
+    connection=dict(type='dict', default={}, no_log=True),
+    preflight=dict(type='str', default='none', choices=['none', 'onboard', 'rotate', 'offboard']),
+    # what a converged onboard run's steps need besides the plan
     confirm_converged=dict(type='dict', options=dict(
-        connection=dict(type='dict', required=True, no_log=True),
         role_mode=dict(type='str', required=True),
         verify=dict(type='str', required=True),
         member_email=TEXT,
@@ -68,7 +70,6 @@ VAULT_FILE_MODE = 0o600  # cw_vault_write's default, which the role keeps
 class ActionModule(ActionBase):
 
     TRANSFERS_FILES = False
-    _requires_connection = False
     _supports_check_mode = True
     _supports_async = False
 
@@ -103,11 +104,55 @@ class ActionModule(ActionBase):
             problem = unwritable_reason(path)
             if problem:
                 raise AnsibleActionFail('Cannot write the vault file %s: %s; nothing was written.' % (path, problem))
-        result['converged'] = self._converged(result, args['confirm_converged'], task_vars or {}) if args['confirm_converged'] else {}
+        task_vars = task_vars or {}
+        omit = task_vars.get('omit')
+        connection = dict((name, value) for name, value in args['connection'].items() if value not in ('', None, omit))
+        result['lookups'] = self._preflight(result, args['preflight'], connection, task_vars)
+        result['converged'] = self._converged(result, args['confirm_converged'], connection, task_vars) if args['confirm_converged'] else {}
+        result['codebase'] = connection.get('codebase') or ''
         # the plan holds the vault file's secrets: hidden from every callback, kept for the registered variable
         return dict(result, changed=False, _ansible_no_log=True)
 
-    def _converged(self, result, options, task_vars):
+    def _module(self, name, args, connection, task_vars, check_mode=None):
+        """Run the module ``name`` with the connection options; in this process where it may, else shipped."""
+        fqcn = 'msp.connectwise.' + name
+        if in_process_possible(self, task_vars):
+            outcome = run_module(self, fqcn, dict(connection, **args), task_vars, check_mode=check_mode)
+        else:
+            outcome = self._execute_module(module_name=fqcn, module_args=dict(connection, **args), task_vars=task_vars)
+            self._remove_tmp_path(self._connection._shell.tmpdir)
+        connection['codebase'] = connection.get('codebase') or outcome.get('codebase') or ''
+        return outcome
+
+    def _preflight(self, result, entry_point, connection, task_vars):
+        """The entry point's reads before anything is written: the API member (and its placement names) and a role
+        of the integration's name, and the refusal to take over either when msp.connectwise did not make it."""
+        if entry_point == 'none':
+            return {}
+        context = result['context']
+        if entry_point == 'onboard':
+            # a converged tenant's vault file names both; check mode also previews a role still to be made
+            want_member = bool(result['member_references']) or context['check_mode'] or not result['vault_names_member']
+            want_role = not result['vault_names_role']
+        else:
+            want_member, want_role = True, False
+        lookups = {}
+        if want_member:
+            lookups['member_info'] = self._module('cw_api_member_info', dict(
+                identifier=result['member_identifier'], resolve=result['member_references'] if entry_point == 'onboard' else {}),
+                connection, task_vars)
+        if want_role:
+            lookups['role_info'] = self._module('cw_security_role_info', dict(name=result['role_name'], include_settings=False),
+                                                connection, task_vars)
+        for outcome in lookups.values():
+            if outcome.get('failed'):
+                raise AnsibleActionFail(outcome.get('msg') or 'The lookup before the first write failed.')
+        problems = ownership_problems(dict(lookups, require_member=entry_point == 'rotate'), context, result['vault'])
+        if problems:
+            raise AnsibleActionFail(' '.join(problems))
+        return lookups
+
+    def _converged(self, result, options, connection, task_vars):
         """The registered results of an onboard run's steps when none of them would change anything, else ``{}``.
 
         A re-run of a converged tenant is most runs: its steps' modules run here, in check mode and in this process,
@@ -121,13 +166,10 @@ class ActionModule(ActionBase):
                 or not (result['vault_names_member'] and result['vault_names_role']) or result['claim_needed']
                 or result['legacy_entries'] or context['has_adopt_pair'] or not result['stored']['private_key']):
             return {}
-        omit = task_vars.get('omit')
-        connection = dict((name, value) for name, value in options['connection'].items() if value not in ('', None, omit))
         warnings = []
 
         def step(name, args):
-            outcome = run_module(self, 'msp.connectwise.' + name, dict(connection, **args), task_vars, check_mode=True)
-            connection['codebase'] = connection.get('codebase') or outcome.get('codebase') or ''
+            outcome = self._module(name, args, connection, task_vars, check_mode=True)
             warnings.extend(outcome.get('warnings') or [])
             settled = not (outcome.get('failed') or outcome.get('changed') or outcome.get('deprecations'))
             return outcome if settled else None
@@ -154,7 +196,8 @@ class ActionModule(ActionBase):
                 options['remove_replaced_keys'] and steps['key'].get('replaced_keys')):
             return {}
         pair = key_pair(steps['key'], result['stored'], result['adopt'])
-        wanted = vault_values(pair, context, result['vault'])
+        # the names came through templating: tagged strings, which the comparison (a YAML dump) takes as builtins
+        wanted = to_builtin(vault_values(pair, context, result['vault']), 'the vault values')
         if not pair['private_key'] or stat.S_IMODE(os.stat(context['vault_file']).st_mode) != VAULT_FILE_MODE or any(
                 name not in result['vault'] or canonical(result['vault'][name]) != canonical(value) for name, value in wanted.items()):
             return {}

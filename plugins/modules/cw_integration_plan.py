@@ -125,6 +125,26 @@ options:
     description: Also check that the vault file can be written with the chosen vault id, as a later step of the run will.
     type: bool
     default: false
+  connection:
+    description:
+      - The connection options of the modules this step runs (O(msp.connectwise.cw_api_member_info#module:site),
+        C(company_id), C(client_id), the bootstrap key pair, ...), as the role's C(module_defaults) hand them on.
+      - Needed with O(preflight) other than V(none) and with O(confirm_converged).
+    type: dict
+    default: {}
+  preflight:
+    description:
+      - The entry point whose reads in ConnectWise this step makes before anything is written, refusing (one sentence,
+        nothing written) an API member or security role of the integration's name that msp.connectwise did not make
+        unless O(adopt_existing) (see the C(ownership) report of the C(msp.connectwise.cw_integration_report) filter).
+      - V(onboard) looks up the member (with its placement names, O(member_references)) unless the vault file names
+        it, and a role of the integration's name unless the vault file names it. V(rotate) looks up the member, which
+        must exist. V(offboard) looks up the member. V(none) reads nothing.
+      - The modules run in the controller process where the role's modules would (see C(msp_connectwise_in_process)),
+        else they are shipped to the task's target like any module.
+    type: str
+    default: none
+    choices: [none, onboard, rotate, offboard]
   confirm_converged:
     description:
       - Confirm a converged tenant in this step (the onboard entry point sets it). When the vault file already names
@@ -138,10 +158,6 @@ options:
         C(msp_connectwise_in_process)), with O(integrator_login=ensure), with member placement names, or with an adopt pair.
     type: dict
     suboptions:
-      connection:
-        description: The connection options of the modules (site, company_id, client_id, the bootstrap key pair, ...).
-        type: dict
-        required: true
       role_mode:
         description: The O(msp.connectwise.cw_security_role#module:mode) of the role step.
         type: str
@@ -268,6 +284,16 @@ context:
   description: The fixed values the C(msp.connectwise.cw_integration_report) filter takes.
   returned: success
   type: dict
+lookups:
+  description:
+    - The results of the O(preflight) lookups, keyed C(member_info) (M(msp.connectwise.cw_api_member_info)) and
+      C(role_info) (M(msp.connectwise.cw_security_role_info)); a lookup that was not needed is absent.
+  returned: success
+  type: dict
+codebase:
+  description: The codebase the step's requests used (discovered by its first request unless given), or empty.
+  returned: success
+  type: str
 converged:
   description:
     - With O(confirm_converged), the results of the onboard steps keyed as the role registers them (C(login_check),
