@@ -23,7 +23,8 @@ from ansible_collections.msp.connectwise.plugins.action.cw_vault_write import (
     SAFE_LOADER, canonical, loaded_vault_secrets, read_vault_file, select_encrypt_secret, to_builtin, unwritable_reason)
 from ansible_collections.msp.connectwise.plugins.plugin_utils._inprocess import in_process_possible, run_module
 from ansible_collections.msp.connectwise.plugins.plugin_utils._integration import (
-    MEMBER_REFERENCES, integration_item, key_pair, ownership_problems, plan, vault_values)
+    MEMBER_REFERENCES, converged_candidate, integration_item, key_pair, ownership_problems, plan, preflight_reads, settled,
+    vault_values)
 
 display = Display()
 
@@ -106,7 +107,8 @@ class ActionModule(ActionBase):
                 raise AnsibleActionFail('Cannot write the vault file %s: %s; nothing was written.' % (path, problem))
         task_vars = task_vars or {}
         omit = task_vars.get('omit')
-        connection = dict((name, value) for name, value in args['connection'].items() if value not in ('', None, omit))
+        # as module_defaults hand them on: an omitted option is left out (2.17/2.18 keep its placeholder in a mapping)
+        connection = dict((name, value) for name, value in args['connection'].items() if value is not None and value != omit)
         result['lookups'] = self._preflight(result, args['preflight'], connection, task_vars)
         result['converged'] = self._converged(result, args['confirm_converged'], connection, task_vars) if args['confirm_converged'] else {}
         result['codebase'] = connection.get('codebase') or ''
@@ -127,15 +129,7 @@ class ActionModule(ActionBase):
     def _preflight(self, result, entry_point, connection, task_vars):
         """The entry point's reads before anything is written: the API member (and its placement names) and a role
         of the integration's name, and the refusal to take over either when msp.connectwise did not make it."""
-        if entry_point == 'none':
-            return {}
-        context = result['context']
-        if entry_point == 'onboard':
-            # a converged tenant's vault file names both; check mode also previews a role still to be made
-            want_member = bool(result['member_references']) or context['check_mode'] or not result['vault_names_member']
-            want_role = not result['vault_names_role']
-        else:
-            want_member, want_role = True, False
+        want_member, want_role = preflight_reads(result, entry_point)
         lookups = {}
         if want_member:
             lookups['member_info'] = self._module('cw_api_member_info', dict(
@@ -147,7 +141,7 @@ class ActionModule(ActionBase):
         for outcome in lookups.values():
             if outcome.get('failed'):
                 raise AnsibleActionFail(outcome.get('msg') or 'The lookup before the first write failed.')
-        problems = ownership_problems(dict(lookups, require_member=entry_point == 'rotate'), context, result['vault'])
+        problems = ownership_problems(dict(lookups, require_member=entry_point == 'rotate'), result['context'], result['vault'])
         if problems:
             raise AnsibleActionFail(' '.join(problems))
         return lookups
@@ -162,17 +156,14 @@ class ActionModule(ActionBase):
         have nothing to do.
         """
         context = result['context']
-        if (not in_process_possible(self, task_vars) or result['login_mode'] == 'ensure' or result['member_references']
-                or not (result['vault_names_member'] and result['vault_names_role']) or result['claim_needed']
-                or result['legacy_entries'] or context['has_adopt_pair'] or not result['stored']['private_key']):
+        if not (converged_candidate(result) and in_process_possible(self, task_vars)):
             return {}
         warnings = []
 
         def step(name, args):
             outcome = self._module(name, args, connection, task_vars, check_mode=True)
             warnings.extend(outcome.get('warnings') or [])
-            settled = not (outcome.get('failed') or outcome.get('changed') or outcome.get('deprecations'))
-            return outcome if settled else None
+            return outcome if settled(outcome) else None
 
         steps = {}
         if result['login_mode'] == 'check':

@@ -522,6 +522,36 @@ def plan(inputs, profile, vault):
     }
 
 
+def preflight_reads(result, entry_point):
+    """``(member, role)``: whether an entry point looks up the API member and a security role of the integration's
+    name before anything is written, for the plan ``result``.
+
+    Onboard reads what the vault file does not name yet (a converged tenant's names both), the member also for its
+    placement names and in check mode (the preview of a role still to be made); rotate and offboard read the member.
+    """
+    if entry_point == "none":
+        return False, False
+    if entry_point == "onboard":
+        member = bool(result["member_references"]) or flag(result["context"]["check_mode"]) or not result["vault_names_member"]
+        return member, not result["vault_names_role"]
+    return True, False
+
+
+def converged_candidate(result):
+    """Whether the plan step may confirm a converged onboard run by itself: the vault file names the member and the
+    role and holds the key, and nothing the steps would do besides their modules is asked for (an integrator login
+    to ensure, placement names to resolve, an adopt pair, a claim or a 0.1.0 file to move)."""
+    return bool(result["login_mode"] != "ensure" and not result["member_references"] and result["vault_names_member"]
+                and result["vault_names_role"] and not result["claim_needed"] and not result["legacy_entries"]
+                and not result["context"]["has_adopt_pair"] and result["stored"]["private_key"])
+
+
+def settled(outcome):
+    """A step's result that a converged tenant gives: it ran, changed nothing, and has nothing to report."""
+    return bool(outcome) and not (outcome.get("failed") or outcome.get("changed") or outcome.get("deprecations")
+                                  or outcome.get("skipped"))
+
+
 def vault_claims(vault, suffix):
     """{lower-cased value: namespace} of every integration's ``<prefix><namespace>_<suffix>`` entry in a vault file
     (a 0.1.0 entry without a namespace has the namespace "")."""

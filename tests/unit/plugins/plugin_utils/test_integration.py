@@ -407,3 +407,60 @@ def test_the_claim_is_written_only_when_the_vault_file_lacks_it():
     assert renamed["claim_needed"] is True
     dummy, upgrade = report.plan(NAMESPACED, PROFILE, LEGACY)
     assert upgrade["claim_needed"] is True
+
+
+# a tenant a run has converged: the vault file holds the claim and the key
+CONVERGED = dict(CLAIMED, cw_integration_company_id="acme", cw_integration_site="http://sim", cw_integration_profile="hudu",
+                 cw_integration_role="Hudu Role", cw_integration_member="HuduAPI")
+NO_PLACEMENT = dict(INPUTS, member_references={})
+
+
+def plan_of(vault=None, **inputs):
+    problems, result = report.plan(dict(NO_PLACEMENT, **inputs), PROFILE, CONVERGED if vault is None else vault)
+    assert problems == []
+    return result
+
+
+def test_a_converged_tenant_is_confirmed_by_the_plan_step():
+    assert report.converged_candidate(plan_of())
+    assert report.converged_candidate(plan_of(check_mode=True))
+
+
+@pytest.mark.parametrize("name, vault, inputs", [
+    ("placement names to resolve", None, {"member_references": {"location": "Tampa"}}),
+    ("an integrator login to ensure", None, {"integrator_login": "ensure", "integrator_username": "hudu"}),
+    ("an adopt pair", None, {"adopt_public_key": "PUB-UI", "adopt_private_key": "PRIV-UI"}),
+    ("no private key in the vault file", dict(CONVERGED, cw_integration_private_key=""), {}),
+    ("a claim still to write", CLAIMED, {}),
+    ("a role the vault file does not name", None, {"role_name": "Hudu Role Two"}),
+    ("a fresh tenant", {}, {}),
+])
+def test_what_sends_a_run_through_its_steps(name, vault, inputs):
+    assert not report.converged_candidate(plan_of(vault, **inputs)), name
+
+
+@pytest.mark.parametrize("entry_point, vault, inputs, expected", [
+    ("onboard", None, {}, (False, False)),
+    ("onboard", None, {"check_mode": True}, (True, False)),
+    ("onboard", None, {"member_references": {"location": "Tampa"}}, (True, False)),
+    ("onboard", {}, {}, (True, True)),
+    ("onboard", None, {"role_name": "Hudu Role Two"}, (False, True)),
+    ("rotate", None, {}, (True, False)),
+    ("offboard", {}, {}, (True, False)),
+    ("none", {}, {}, (False, False)),
+])
+def test_preflight_reads(entry_point, vault, inputs, expected):
+    assert report.preflight_reads(plan_of(vault, **inputs), entry_point) == expected
+
+
+@pytest.mark.parametrize("outcome, expected", [
+    ({"changed": False, "role": {"id": 9}}, True),
+    ({"changed": True}, False),
+    ({"changed": False, "failed": True, "msg": "HTTP 500"}, False),
+    ({"changed": False, "deprecations": [{"msg": "old option"}]}, False),
+    ({"changed": False, "skipped": True}, False),
+    ({}, False),
+    (None, False),
+])
+def test_settled(outcome, expected):
+    assert report.settled(outcome) is expected
