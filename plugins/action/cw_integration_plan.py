@@ -20,7 +20,8 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.msp.connectwise.plugins.action.cw_vault_write import (
-    SAFE_LOADER, canonical, loaded_vault_secrets, read_vault_file, select_encrypt_secret, to_builtin, unwritable_reason)
+    ARGUMENT_SPEC as VAULT_WRITE_SPEC, SAFE_LOADER, entry_changes, loaded_vault_secrets, parse_mode, read_vault_file,
+    select_encrypt_secret, to_builtin, unwritable_reason)
 from ansible_collections.msp.connectwise.plugins.plugin_utils._inprocess import in_process_possible, run_module
 from ansible_collections.msp.connectwise.plugins.plugin_utils._integration import (
     MEMBER_REFERENCES, converged_candidate, integration_item, key_pair, ownership_problems, plan, preflight_reads, settled,
@@ -65,7 +66,8 @@ ARGUMENT_SPEC = dict(
         remove_replaced_keys=dict(type='bool', default=False),
     )),
 )
-VAULT_FILE_MODE = 0o600  # cw_vault_write's default, which the role keeps
+# the role's vault step writes with cw_vault_write's default mode
+VAULT_FILE_MODE = parse_mode(VAULT_WRITE_SPEC['mode']['default'])
 
 
 class ActionModule(ActionBase):
@@ -189,8 +191,8 @@ class ActionModule(ActionBase):
         pair = key_pair(steps['key'], result['stored'], result['adopt'])
         # the names came through templating: tagged strings, which the comparison (a YAML dump) takes as builtins
         wanted = to_builtin(vault_values(pair, context, result['vault']), 'the vault values')
-        if not pair['private_key'] or stat.S_IMODE(os.stat(context['vault_file']).st_mode) != VAULT_FILE_MODE or any(
-                name not in result['vault'] or canonical(result['vault'][name]) != canonical(value) for name, value in wanted.items()):
+        if (not pair['private_key'] or any(entry_changes(result['vault'], wanted))
+                or stat.S_IMODE(os.stat(context['vault_file']).st_mode) != VAULT_FILE_MODE):
             return {}
         steps['vault'] = dict(changed=False, path=context['vault_file'], added=[], updated=[], removed=[])
         if options['verify'] != 'skip':

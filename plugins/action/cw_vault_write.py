@@ -216,6 +216,14 @@ def canonical(value):
     return yaml.safe_dump(value, sort_keys=True, default_flow_style=True)
 
 
+def entry_changes(current, values, remove=()):
+    """``(added, updated, removed)``: the names of the entries that writing ``values`` and removing ``remove`` change
+    in the mapping ``current`` (``remove`` never names an entry of ``values``)."""
+    added = [name for name in values if name not in current]
+    updated = [name for name in values if name in current and canonical(current[name]) != canonical(values[name])]
+    return added, updated, [name for name in remove if name in current]
+
+
 def masked_listing(data, marks=None):
     """YAML-ish listing of ``data``'s top-level keys with every value masked."""
     marks = marks or {}
@@ -461,16 +469,10 @@ class ActionModule(ActionBase):
             current = read_vault_file(path, secrets) if exists else {}
             desired = dict(current)
             if state == 'present':
-                for name, value in values.items():
-                    if name not in current:
-                        result['added'].append(name)
-                    elif canonical(current[name]) != canonical(value):
-                        result['updated'].append(name)
-                    desired[name] = value
-                for name in args['remove']:
-                    if name in desired:
-                        del desired[name]
-                        result['removed'].append(name)
+                result['added'], result['updated'], result['removed'] = entry_changes(current, values, args['remove'])
+                desired.update(values)
+                for name in result['removed']:
+                    del desired[name]
             else:
                 for name in names:
                     if name in desired:
