@@ -10,7 +10,8 @@ simulator's end state of every tenant is checked to be the same for the three to
 process and every process it waited for (ansible-playbook's workers), from getrusage(RUSAGE_CHILDREN).
 Also prints a per-task profile of the collection's converged run at the largest size.
 
-Usage: python bench/bench_compare.py [--sizes 10,100] [--runs 3] [--large-runs 1] [--forks 8]
+Usage: python bench/bench_compare.py [--sizes 10,100] [--runs 3] [--large-runs 1] [--forks 8] [--tools collection,uri,floor]
+(--tools collection alone: the collection's own figures in a fraction of the time; ratios need the others.)
 """
 
 import argparse
@@ -118,15 +119,17 @@ def main():
     parser.add_argument("--runs", type=int, default=3, help="repetitions per cell below 100 tenants")
     parser.add_argument("--large-runs", type=int, default=1, help="repetitions per cell at 100 tenants and more")
     parser.add_argument("--forks", type=int, default=8, help="ansible forks and floor threads (the controller has 2 cores)")
+    parser.add_argument("--tools", default=",".join(TOOLS), help="which of %s to run (collection always runs)" % ", ".join(TOOLS))
     args = parser.parse_args()
+    tools = ["collection"] + [tool for tool in TOOLS[1:] if tool in args.tools.split(",")]
     sync_tree()
     results = []
     for size in [int(s) for s in args.sizes.split(",")]:
         runs = args.large_runs if size >= 100 else args.runs
-        figures = {(tool, kind): [] for tool in TOOLS for kind in ("fresh", "converged")}
+        figures = {(tool, kind): [] for tool in tools for kind in ("fresh", "converged")}
         states = {}
         for rep in range(runs):
-            for tool in TOOLS:
+            for tool in tools:
                 print("bench: %d tenants, run %d/%d, %s" % (size, rep + 1, runs, tool), flush=True)
                 got, states[tool] = one_lab(tool, size, rep, args.forks)
                 for kind, data in got.items():
@@ -135,7 +138,8 @@ def main():
         for (tool, kind), rows in figures.items():
             results.append({"tenants": size, "runs": runs, "tool": tool, "run": kind,
                             **{key: [r[key] for r in rows] for key in rows[0]}})
-    print("\nAll three tools left the same end state in every tenant (role and its cells, member, one key, vaulted key works).")
+    print("\n%s left the same end state in every tenant (role and its cells, member, one key, vaulted key works)."
+          % ("All three tools" if len(tools) == 3 else ", ".join(tools)))
     table("Onboarding side by side (forks/threads=%d; min / median of the runs; requests are per tenant)" % args.forks,
           ["tenants", "run", "tool", "runs", "wall s", "CPU s/tenant", "reads/tenant", "writes/tenant"],
           [[r["tenants"], r["run"], r["tool"], r["runs"], cell(r["wall_s"]), cell(r["cpu_per_tenant_s"], 3),
@@ -146,12 +150,15 @@ def main():
         if tool != "collection":
             continue
         row = [size, kind]
+        if len(tools) < len(TOOLS):
+            continue
         for metric in ("wall_s", "cpu_per_tenant_s", "total_mean"):
             for other in ("uri", "floor"):
                 row.append(round(statistics.median(r[metric]) / max(statistics.median(by_key[(size, kind, other)][metric]), 1e-6), 2))
         ratios.append(row)
-    table("Ratios of medians, collection / other",
-          ["tenants", "run", "wall/uri", "wall/floor", "CPU/uri", "CPU/floor", "requests/uri", "requests/floor"], ratios)
+    if ratios:
+        table("Ratios of medians, collection / other",
+              ["tenants", "run", "wall/uri", "wall/floor", "CPU/uri", "CPU/floor", "requests/uri", "requests/floor"], ratios)
     largest = max(r["tenants"] for r in results)
     path = os.path.join(OUT, "profile-collection-%d-converged-%d.json" % (largest, by_key[(largest, "converged", "collection")]["runs"] - 1))
     table("Per-task profile of the collection's converged run at %d tenants (time from a task's start to the next)" % largest,

@@ -24,8 +24,8 @@ from ansible_collections.msp.connectwise.plugins.action.cw_vault_write import (
     select_encrypt_secret, to_builtin, unwritable_reason)
 from ansible_collections.msp.connectwise.plugins.plugin_utils._inprocess import in_process_possible, run_module
 from ansible_collections.msp.connectwise.plugins.plugin_utils._integration import (
-    MEMBER_REFERENCES, converged_candidate, integration_item, key_pair, ownership_problems, plan, preflight_reads, settled,
-    vault_values)
+    MEMBER_REFERENCES, converged_candidate, integration_item, key_pair, ownership_problems, plan, preflight_reads, report,
+    settled, vault_values)
 
 display = Display()
 
@@ -52,11 +52,14 @@ ARGUMENT_SPEC = dict(
     vault_namespace=TEXT,
     vault_prefix=TEXT,
     integration=dict(type='raw'),
+    entries=dict(type='list', elements='raw'),
     vault_id=TEXT,
     vault_writable=dict(type='bool', default=False),
     # the modules' connection options, for the reads this step makes
     connection=dict(type='dict', default={}, no_log=True),
-    preflight=dict(type='str', default='none', choices=['none', 'onboard', 'rotate', 'offboard']),
+    preflight=dict(type='str', default='none', choices=['none', 'onboard', 'rotate', 'offboard', 'audit']),
+    # how the audit compares the role's cells with the profile
+    role_mode=dict(type='str', default='exact', choices=['merge', 'exact']),
     # what a converged onboard run's steps need besides the plan
     confirm_converged=dict(type='dict', options=dict(
         role_mode=dict(type='str', required=True),
@@ -88,19 +91,26 @@ class ActionModule(ActionBase):
         if unknown:
             raise AnsibleActionFail('member_references takes %s, not %s.' % (', '.join(MEMBER_REFERENCES), ', '.join(unknown)))
 
-        problems, item = integration_item(args['integration'])
-        if problems:
-            raise AnsibleActionFail(problems[0])
-        if item.get('profile') or item.get('profile_file'):
-            profile = self._load_profile(item.get('profile_file'), item.get('profile'))
-        else:
-            profile = args['profile'] or self._load_profile(args['profile_file'], args['profile_name'])
+        if args['entries'] is not None and args['integration'] not in (None, ''):
+            raise AnsibleActionFail('Give integration (one entry) or entries (a list of them), not both.')
         path = args['vault_file']
         secrets = loaded_vault_secrets(self._loader)
         vault = read_vault_file(path, secrets) if os.path.isabs(path) and os.path.isfile(path) else {}
-        problems, result = plan(dict(args, item=item, check_mode=self._task.check_mode), profile, vault)
-        if problems:
-            raise AnsibleActionFail(' '.join(problems))
+        plans = []
+        for entry in ([args['integration']] if args['entries'] is None else args['entries'] or ['']):
+            problems, item = integration_item(entry)
+            if problems:
+                raise AnsibleActionFail(problems[0])
+            if item.get('profile') or item.get('profile_file'):
+                profile = self._load_profile(item.get('profile_file'), item.get('profile'))
+            else:
+                profile = args['profile'] or self._load_profile(args['profile_file'], args['profile_name'])
+            problems, result = plan(dict(args, item=item, check_mode=self._task.check_mode), profile, vault)
+            if problems:
+                raise AnsibleActionFail(' '.join(problems))
+            plans.append(result)
+            # the entries after it see its claim, as they would once its run wrote it: two entries never take one member
+            vault = dict(vault, **result['ownership_entries'])
         if args['vault_writable']:
             # the run's last step writes the file: a key is never made when its secret could not be stored
             select_encrypt_secret(secrets, args['vault_id'] or None)
@@ -111,11 +121,20 @@ class ActionModule(ActionBase):
         omit = task_vars.get('omit')
         # as module_defaults hand them on: an omitted option is left out (2.17/2.18 keep its placeholder in a mapping)
         connection = dict((name, value) for name, value in args['connection'].items() if value is not None and value != omit)
-        result['lookups'] = self._preflight(result, args['preflight'], connection, task_vars)
-        result['converged'] = self._converged(result, args['confirm_converged'], connection, task_vars) if args['confirm_converged'] else {}
-        result['codebase'] = connection.get('codebase') or ''
-        # the plan holds the vault file's secrets: hidden from every callback, kept for the registered variable
-        return dict(result, changed=False, _ansible_no_log=True)
+        # every entry's lookups and ownership refusals come before any entry's converged check or write
+        for result in plans:
+            if args['preflight'] == 'audit':
+                result['audit'] = self._audit(result, args['role_mode'], connection, task_vars)
+                continue
+            result['lookups'] = self._preflight(result, args['preflight'], connection, task_vars)
+        for result in plans:
+            result['converged'] = self._converged(result, args['confirm_converged'], connection, task_vars) if args['confirm_converged'] else {}
+            # the summary of a confirmed integration: its steps do not run as tasks to make it
+            result['summary'] = report(result['converged'], 'summary', result['context'], result['vault'], result['adopt']) if result['converged'] else {}
+            result['codebase'] = connection.get('codebase') or ''
+        # the plans hold the vault file's secrets: hidden from every callback, kept for the registered variable
+        outcome = dict(plans=plans) if args['entries'] is not None else plans[0]
+        return dict(outcome, changed=False, _ansible_no_log=True)
 
     def _module(self, name, args, connection, task_vars, check_mode=None):
         """Run the module ``name`` with the connection options; in this process where it may, else shipped."""
@@ -123,7 +142,13 @@ class ActionModule(ActionBase):
         if in_process_possible(self, task_vars):
             outcome = run_module(self, fqcn, dict(connection, **args), task_vars, check_mode=check_mode)
         else:
-            outcome = self._execute_module(module_name=fqcn, module_args=dict(connection, **args), task_vars=task_vars)
+            # a shipped module takes check mode from the task
+            task_check_mode = self._task.check_mode
+            self._task.check_mode = task_check_mode if check_mode is None else check_mode
+            try:
+                outcome = self._execute_module(module_name=fqcn, module_args=dict(connection, **args), task_vars=task_vars)
+            finally:
+                self._task.check_mode = task_check_mode
             self._remove_tmp_path(self._connection._shell.tmpdir)
         connection['codebase'] = connection.get('codebase') or outcome.get('codebase') or ''
         return outcome
@@ -133,6 +158,14 @@ class ActionModule(ActionBase):
         of the integration's name, and the refusal to take over either when msp.connectwise did not make it."""
         want_member, want_role = preflight_reads(result, entry_point)
         lookups = {}
+        if entry_point == 'onboard' and result['login_mode'] == 'check':
+            # a missing login is reported as a manual action at the end of the run, not a failure here
+            lookups['login_check'] = self._module('cw_integrator_login_info', dict(
+                username=result['context']['integrator_username'] or None), connection, task_vars)
+        if entry_point == 'onboard' and result['context']['has_adopt_pair']:
+            # a pair that does not authenticate stops the run before it writes anything
+            lookups['adopt_check'] = self._module('cw_credential_check', dict(
+                public_key=result['adopt']['public_key'], private_key=result['adopt']['private_key']), connection, task_vars)
         if want_member:
             lookups['member_info'] = self._module('cw_api_member_info', dict(
                 identifier=result['member_identifier'], resolve=result['member_references'] if entry_point == 'onboard' else {}),
@@ -147,6 +180,36 @@ class ActionModule(ActionBase):
         if problems:
             raise AnsibleActionFail(' '.join(problems))
         return lookups
+
+    def _audit(self, result, role_mode, connection, task_vars):
+        """The audit row of one integration (no secrets): the role compared with the profile in check mode, the member,
+        its keys' metadata, and the vaulted key authenticated and its permissions compared. Reads only; a vaulted key
+        that fails the check is a finding of the row, a read that fails stops the tenant."""
+        context, stored = result['context'], result['stored']
+        reads = {}
+
+        def read(step, name, args, check_mode=None):
+            outcome = self._module(name, args, connection, task_vars, check_mode=check_mode)
+            if outcome.get('failed') and step != 'verified':
+                raise AnsibleActionFail('%s (%s, integration %s): reading the %s failed: %s' % (
+                    context['tenant'], context['company_id'], context['namespace'], step.replace('_', ' '),
+                    outcome.get('msg') or 'see the output above'))
+            for warning in outcome.get('warnings') or []:
+                display.warning(warning)
+            reads[step] = outcome
+            return outcome
+
+        read('role', 'cw_security_role', dict(name=result['role_name'], role_type=result['role_type'] or None,
+                                              permissions=result['permissions'], mode=role_mode, on_unsupported='warn'),
+             check_mode=True)
+        if read('member_info', 'cw_api_member_info', dict(identifier=result['member_identifier'])).get('api_members'):
+            read('keys', 'cw_api_key_info', dict(member=result['member_identifier'], description=result['key_description']))
+        if stored['public_key'] and stored['private_key']:
+            read('verified', 'cw_credential_check', dict(
+                public_key=stored['public_key'], private_key=stored['private_key'], expected_member=result['member_identifier'],
+                required_permissions=result['permissions'], exact=role_mode == 'exact',
+                probe_paths=result['profile'].get('verify') or [], probe=True))
+        return report(reads, 'audit', context, result['vault'])
 
     def _converged(self, result, options, connection, task_vars):
         """The registered results of an onboard run's steps when none of them would change anything, else ``{}``.
@@ -169,8 +232,9 @@ class ActionModule(ActionBase):
 
         steps = {}
         if result['login_mode'] == 'check':
-            steps['login_check'] = step('cw_integrator_login_info', dict(username=context['integrator_username'] or None))
-            if not steps['login_check'] or not steps['login_check'].get('exists'):
+            steps['login_check'] = result['lookups']['login_check']
+            warnings.extend(steps['login_check'].get('warnings') or [])
+            if not settled(steps['login_check']) or not steps['login_check'].get('exists'):
                 return {}
         steps['role'] = step('cw_security_role', dict(
             name=result['role_name'], role_type=result['role_type'] or None, permissions=result['permissions'],

@@ -117,6 +117,15 @@ options:
         C(profile) (shipped name), C(profile_file), C(namespace), C(role_name), C(member_identifier), C(member_name)
         and C(key_description). What it sets wins over the options above.
     type: raw
+  entries:
+    description:
+      - Several entries of O(integration)'s kind, planned in one step; the result is then RV(plans), one plan per entry
+        in their order. Mutually exclusive with O(integration).
+      - Each entry sees the ownership claims of the entries before it, so two entries never take one member; every
+        entry's lookups and refusals (O(preflight)) come before any entry's check with O(confirm_converged).
+      - An empty list stands for the one integration the other options describe.
+    type: list
+    elements: raw
   vault_id:
     description: Vault id the run writes with (see M(msp.connectwise.cw_vault_write)); checked with O(vault_writable).
     type: str
@@ -138,13 +147,25 @@ options:
         nothing written) an API member or security role of the integration's name that msp.connectwise did not make
         unless O(adopt_existing) (see the C(ownership) report of the C(msp.connectwise.cw_integration_report) filter).
       - V(onboard) looks up the member (with its placement names, O(member_references)) unless the vault file names
-        it, and a role of the integration's name unless the vault file names it. V(rotate) looks up the member, which
+        it, and a role of the integration's name unless the vault file names it; it also checks that the integrator
+        login exists when the profile requires one (M(msp.connectwise.cw_integrator_login_info), returned as
+        C(login_check) in RV(lookups); a missing one is the role's manual action, not a failure) and that an adopt
+        pair authenticates (M(msp.connectwise.cw_credential_check), C(adopt_check)). V(rotate) looks up the member, which
         must exist. V(offboard) looks up the member. V(none) reads nothing.
+      - V(audit) reads instead what the audit entry point reports, and returns it as RV(audit) - the security role
+        compared with the profile (M(msp.connectwise.cw_security_role) in check mode, with O(role_mode)), the member,
+        its keys' metadata, and the vaulted key authenticated with its permissions compared. It refuses nothing; a
+        failing vaulted key is a finding of the row, a failing read fails the step.
       - The modules run in the controller process where the role's modules would (see C(msp_connectwise_in_process)),
         else they are shipped to the task's target like any module.
     type: str
     default: none
-    choices: [none, onboard, rotate, offboard]
+    choices: [none, onboard, rotate, offboard, audit]
+  role_mode:
+    description: How O(preflight=audit) compares the role's cells with the profile (see M(msp.connectwise.cw_security_role)).
+    type: str
+    default: exact
+    choices: [merge, exact]
   confirm_converged:
     description:
       - Confirm a converged tenant in this step (the onboard entry point sets it). When the vault file already names
@@ -286,8 +307,9 @@ context:
   type: dict
 lookups:
   description:
-    - The results of the O(preflight) lookups, keyed C(member_info) (M(msp.connectwise.cw_api_member_info)) and
-      C(role_info) (M(msp.connectwise.cw_security_role_info)); a lookup that was not needed is absent.
+    - The results of the O(preflight) lookups, keyed C(member_info) (M(msp.connectwise.cw_api_member_info)),
+      C(role_info) (M(msp.connectwise.cw_security_role_info)), C(login_check) and C(adopt_check); a lookup that was
+      not needed is absent.
   returned: success
   type: dict
 codebase:
@@ -300,4 +322,19 @@ converged:
       C(role), C(member), C(key), C(vault), C(verified)) when none of them would change anything; else empty.
   returned: success
   type: dict
+summary:
+  description:
+    - With RV(converged) set, the summary the C(msp.connectwise.cw_integration_report) filter makes of it (no secrets);
+      else empty.
+  returned: success
+  type: dict
+audit:
+  description: With O(preflight=audit), the tenant's audit row (no secrets) as the C(audit) report of C(msp.connectwise.cw_integration_report).
+  returned: when O(preflight=audit)
+  type: dict
+plans:
+  description: With O(entries), one plan per entry, each with the return values above; they are then not at the top.
+  returned: when O(entries) is given
+  type: list
+  elements: dict
 """

@@ -199,11 +199,14 @@ def find_role(module, name):
 
 
 def template_settings(module):
-    """Settings a brand-new role would have: the catalogue of an existing role with every level None."""
-    roles = module.client.list(PATH, limit=1)
-    if not roles:
-        return []
-    rows = module.client.list(settings_path(roles[0]["id"]))
+    """Settings a brand-new role would have: the catalogue of modules and functions with every level None.
+
+    The caller's own effective settings (/system/mySecurity, the same fields as a role's settings) are the catalogue
+    in one read; a caller without a member (an integrator login) reads an existing role's settings instead."""
+    rows = [dict((k, v) for k, v in row.items() if k != "member") for row in module.client.list("system/mySecurity")]
+    if not rows:
+        roles = module.client.list(PATH, limit=1)
+        rows = module.client.list(settings_path(roles[0]["id"])) if roles else []
     return [dict(row, addLevel="None", editLevel="None", deleteLevel="None", inquireLevel="None") for row in rows]
 
 
@@ -290,17 +293,23 @@ def ensure(module):
 
 def write_levels(module, role, settings, items):
     """PATCH each drifting setting and return the settings after it; None when the server has no such endpoint
-    (its refusal of the first write means nothing was written). Check mode predicts the settings."""
+    (its refusal of the first write means nothing was written). Check mode predicts the settings.
+
+    The settings after are the server's answers to the PATCHes (the rows as it stored them); only when an answer is
+    not a setting row are they read again."""
     settings_by_op = perms.operations_by_setting(items)
+    answers = {}
     for position, setting_id in enumerate(sorted(settings_by_op)):
         try:
-            module.write("PATCH", "%s/%s" % (settings_path(role["id"]), setting_id), settings_by_op[setting_id])
+            answers[setting_id] = module.write("PATCH", "%s/%s" % (settings_path(role["id"]), setting_id), settings_by_op[setting_id])
         except CWError as exc:
             if position == 0 and exc.unsupported:
                 return None
             raise
     if module.check_mode:
         return perms.apply_drift(settings, items)
+    if all(isinstance(answer, dict) and answer.get("id") == setting_id for setting_id, answer in answers.items()):
+        return [answers.get(row.get("id"), row) for row in settings]
     return module.client.list(settings_path(role["id"]))
 
 

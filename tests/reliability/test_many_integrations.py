@@ -83,6 +83,48 @@ def test_three_integrations_rerun_in_every_order_without_a_write(make_lab):
     assert_vaulted_keys_work(lab, company)
 
 
+def module_tasks(run, host):
+    """The collection's module tasks that ran for ``host`` (not skipped), by action name."""
+    return sorted(r["action"] for r in run.records()
+                  if r["host"] == host and str(r["action"]).startswith("msp.connectwise.") and r["status"] != "skipped")
+
+
+def test_a_tenants_integrations_are_planned_together(make_lab):
+    lab = make_lab()
+    (company,) = lab.add_tenants([{"company_id": "together", "members": 5, "integrator_login": True}])
+    sophos_member = harness.profile("sophos_central")["member"]["identifier"]
+    # two entries that would take one member: refused before either writes anything
+    write_host_vars(lab, company, "integrations.yml", {"cw_integrations": [
+        "sophos_central", {"profile": "hudu", "member_identifier": sophos_member}]})
+    lab.reset_stats()
+    run = lab.playbook("onboard")
+    assert run.returncode != 0, str(run)
+    assert "another integration's" in run.output and sophos_member in run.output, str(run)
+    assert lab.stats()[company]["writes"] == 0, "%d writes before the refusal" % lab.stats()[company]["writes"]
+
+    write_host_vars(lab, company, "integrations.yml", {"cw_integrations": ["sophos_central", "hudu"]})
+    assert lab.playbook("onboard").returncode == 0
+    # a converged tenant: one plan step confirms every integration, no other module task runs
+    lab.reset_stats()
+    run = lab.playbook("onboard", "-e", "cw_run_report=%s" % os.path.join(lab.work, "converged.json"))
+    assert run.returncode == 0 and run.recap[company]["changed"] == 0, str(run)
+    assert module_tasks(run, company) == ["msp.connectwise.cw_integration_plan"], module_tasks(run, company)
+    assert lab.stats()[company]["writes"] == 0
+    rows = report(os.path.join(lab.work, "converged.json"))["tenants"]
+    assert [(row["namespace"], row["status"]) for row in rows] == [("sophos_central", "ok"), ("hudu", "ok")], rows
+
+    # one integration added: only its steps run; the others stay confirmed by the plan step
+    write_host_vars(lab, company, "integrations.yml", {"cw_integrations": list(INTEGRATIONS)})
+    lab.reset_stats()
+    run = lab.playbook("onboard", "-e", "cw_run_report=%s" % os.path.join(lab.work, "added.json"))
+    assert run.returncode == 0, str(run)
+    ran = module_tasks(run, company)
+    assert ran.count("msp.connectwise.cw_api_member") == 1 and ran.count("msp.connectwise.cw_api_key") == 1, ran
+    rows = dict((row["namespace"], row["status"]) for row in report(os.path.join(lab.work, "added.json"))["tenants"])
+    assert rows == {"sophos_central": "ok", "hudu": "ok", "datto_rmm": "changed"}, rows
+    assert_vaulted_keys_work(lab, company)
+
+
 def test_a_lost_vault_file_keeps_the_live_keys_and_reports_them(make_lab):
     lab = make_lab()
     (company,) = lab.add_tenants([{"company_id": "lost", "members": 5, "integrator_login": True}])
