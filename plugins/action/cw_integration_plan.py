@@ -57,7 +57,7 @@ ARGUMENT_SPEC = dict(
     vault_writable=dict(type='bool', default=False),
     # the modules' connection options, for the reads this step makes
     connection=dict(type='dict', default={}, no_log=True),
-    preflight=dict(type='str', default='none', choices=['none', 'onboard', 'rotate', 'offboard', 'audit']),
+    preflight=dict(type='str', default='none', choices=['none', 'onboard', 'rotate', 'offboard', 'audit', 'fleet']),
     # how the audit compares the role's cells with the profile
     role_mode=dict(type='str', default='exact', choices=['merge', 'exact']),
     # what a converged onboard run's steps need besides the plan
@@ -69,6 +69,9 @@ ARGUMENT_SPEC = dict(
         remove_replaced_keys=dict(type='bool', default=False),
     )),
 )
+# what the audit and fleet reads are called in a failure's sentence
+READ_LABELS = dict(role='security role', member_info='API member', keys="member's API keys", members='API members',
+                   roles='security roles')
 # the role's vault step writes with cw_vault_write's default mode
 VAULT_FILE_MODE = parse_mode(VAULT_WRITE_SPEC['mode']['default'])
 
@@ -123,8 +126,8 @@ class ActionModule(ActionBase):
         connection = dict((name, value) for name, value in args['connection'].items() if value is not None and value != omit)
         # every entry's lookups and ownership refusals come before any entry's converged check or write
         for result in plans:
-            if args['preflight'] == 'audit':
-                result['audit'] = self._audit(result, args['role_mode'], connection, task_vars)
+            if args['preflight'] in ('audit', 'fleet'):
+                result[args['preflight']] = self._audit(result, args['preflight'], args['role_mode'], connection, task_vars)
                 continue
             result['lookups'] = self._preflight(result, args['preflight'], connection, task_vars)
         for result in plans:
@@ -133,7 +136,8 @@ class ActionModule(ActionBase):
             result['summary'] = report(result['converged'], 'summary', result['context'], result['vault'], result['adopt']) if result['converged'] else {}
             result['codebase'] = connection.get('codebase') or ''
         # the plans hold the vault file's secrets: hidden from every callback, kept for the registered variable
-        outcome = dict(plans=plans) if args['entries'] is not None else plans[0]
+        outcome = plans[0] if args['entries'] is None else dict(
+            plans=plans, pending=[position for position, result in enumerate(plans) if not result['converged']])
         return dict(outcome, changed=False, _ansible_no_log=True)
 
     def _module(self, name, args, connection, task_vars, check_mode=None):
@@ -181,10 +185,11 @@ class ActionModule(ActionBase):
             raise AnsibleActionFail(' '.join(problems))
         return lookups
 
-    def _audit(self, result, role_mode, connection, task_vars):
+    def _audit(self, result, kind, role_mode, connection, task_vars):
         """The audit row of one integration (no secrets): the role compared with the profile in check mode, the member,
-        its keys' metadata, and the vaulted key authenticated and its permissions compared. Reads only; a vaulted key
-        that fails the check is a finding of the row, a read that fails stops the tenant."""
+        its keys' metadata, and the vaulted key authenticated and its permissions compared. Or, for ``kind`` fleet,
+        the tenant's row: every API member with its keys' metadata, and the security roles. Reads only; a vaulted
+        key that fails the check is a finding of the row, a read that fails stops the tenant."""
         context, stored = result['context'], result['stored']
         reads = {}
 
@@ -192,13 +197,17 @@ class ActionModule(ActionBase):
             outcome = self._module(name, args, connection, task_vars, check_mode=check_mode)
             if outcome.get('failed') and step != 'verified':
                 raise AnsibleActionFail('%s (%s, integration %s): reading the %s failed: %s' % (
-                    context['tenant'], context['company_id'], context['namespace'], step.replace('_', ' '),
+                    context['tenant'], context['company_id'], context['namespace'], READ_LABELS[step],
                     outcome.get('msg') or 'see the output above'))
             for warning in outcome.get('warnings') or []:
                 display.warning(warning)
             reads[step] = outcome
             return outcome
 
+        if kind == 'fleet':
+            read('members', 'cw_api_member_info', dict(include_keys=True))
+            read('roles', 'cw_security_role_info', dict(include_settings=False))
+            return report(dict(reads, bootstrap_public_key=connection.get('public_key')), 'fleet', context, result['vault'])
         read('role', 'cw_security_role', dict(name=result['role_name'], role_type=result['role_type'] or None,
                                               permissions=result['permissions'], mode=role_mode, on_unsupported='warn'),
              check_mode=True)

@@ -156,11 +156,13 @@ options:
         compared with the profile (M(msp.connectwise.cw_security_role) in check mode, with O(role_mode)), the member,
         its keys' metadata, and the vaulted key authenticated with its permissions compared. It refuses nothing; a
         failing vaulted key is a finding of the row, a failing read fails the step.
+      - V(fleet) reads every API member with its keys' metadata and the security roles, and returns the tenant's
+        row of the fleet audit as RV(fleet) (the C(fleet) report of C(msp.connectwise.cw_integration_report)).
       - The modules run in the controller process where the role's modules would (see C(msp_connectwise_in_process)),
         else they are shipped to the task's target like any module.
     type: str
     default: none
-    choices: [none, onboard, rotate, offboard, audit]
+    choices: [none, onboard, rotate, offboard, audit, fleet]
   role_mode:
     description: How O(preflight=audit) compares the role's cells with the profile (see M(msp.connectwise.cw_security_role)).
     type: str
@@ -332,9 +334,18 @@ audit:
   description: With O(preflight=audit), the tenant's audit row (no secrets) as the C(audit) report of C(msp.connectwise.cw_integration_report).
   returned: when O(preflight=audit)
   type: dict
+fleet:
+  description: With O(preflight=fleet), the tenant's fleet row (no secrets).
+  returned: when O(preflight=fleet)
+  type: dict
 plans:
   description: With O(entries), one plan per entry, each with the return values above; they are then not at the top.
   returned: when O(entries) is given
   type: list
   elements: dict
+pending:
+  description: With O(entries), the positions in RV(plans) of the plans that RV(converged) did not confirm, in order.
+  returned: when O(entries) is given
+  type: list
+  elements: int
 """
