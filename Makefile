@@ -96,6 +96,7 @@ sim: venv
 bench: venv
 	$(BIN)/python bench/bench_rollout.py
 	$(BIN)/python bench/bench_compare.py
+	$(BIN)/python bench/bench_workers.py
 	$(BIN)/python simulator/bench/bench_simulator.py --seconds 10 --json $(WORK)/bench/simulator.json
 
 clean:

@@ -32,6 +32,8 @@ import socket
 import time
 import warnings
 
+from ansible_collections.msp.connectwise.plugins.module_utils._errors import CWError  # noqa: F401 (part of this module's names)
+
 try:
     from urllib.parse import urljoin, urlsplit, quote
 except ImportError:  # pragma: no cover - Python 2 is not supported, the import only keeps compile happy
@@ -91,25 +93,6 @@ RETRY_AFTER_MAX = 60.0
 VERB_BY_METHOD = {"GET": "inquire", "HEAD": "inquire", "POST": "add", "PUT": "edit", "PATCH": "edit", "DELETE": "delete"}
 
 _FIELD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(/[A-Za-z_][A-Za-z0-9_]*)*$")
-
-
-class CWError(Exception):
-    """A ConnectWise call failed; ``str(error)`` is one sentence that is safe to show."""
-
-    def __init__(self, message, status=None, body=None, url=None, method=None, ambiguous=False):
-        super(CWError, self).__init__(message)
-        self.message = message
-        self.status = status
-        self.body = body
-        self.url = url
-        self.method = method
-        # True when a write may or may not have reached the server (lost answer, 5xx, read timeout).
-        self.ambiguous = ambiguous
-
-    @property
-    def unsupported(self):
-        """The server does not offer this route or verb (an undocumented endpoint is absent)."""
-        return self.status in (404, 405)
 
 
 # ---------------------------------------------------------------------------------------------

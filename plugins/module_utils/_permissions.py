@@ -14,7 +14,7 @@ __metaclass__ = type  # pylint: disable=invalid-name
 import difflib
 import re
 
-from ansible_collections.msp.connectwise.plugins.module_utils._client import CWError
+from ansible_collections.msp.connectwise.plugins.module_utils._errors import CWError
 
 VERBS = ("add", "edit", "delete", "inquire")
 LEVEL_FIELDS = {"add": "addLevel", "edit": "editLevel", "delete": "deleteLevel", "inquire": "inquireLevel"}
