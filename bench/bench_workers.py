@@ -22,25 +22,16 @@ from bench_rollout import OUT, save, table  # noqa: E402
 from harness import REPO, Lab, sync_tree  # noqa: E402
 
 SITE = os.path.join(REPO, "bench", "worker_profile")
-# (label, what a function's file name or function name contains); a function counts for the first that matches
-PARTS = (("imports", ("importlib._bootstrap", "_collection_finder.py:", "(exec_module)")),
-         ("templating", ("_templating/", "jinja2/")),
-         ("collection", ("ansible_collections/msp/connectwise/",)))
+# (label, file name part, function name): CPU under that function, which cProfile counts once however deeply it
+# recurses; the task's own action plugin is any plugins/action/<name>.py but ActionBase
+PARTS = (("templating the task", "ansible/playbook/task.py", "post_validate"),
+         ("running the action", "/plugins/action/", "run"),
+         ("importing modules", "importlib._bootstrap>", "_find_and_load"))
 
 
-def cumulative(stats, needles):
-    """CPU seconds spent under the outermost functions whose location contains one of ``needles``."""
-    entries = stats.stats  # {(file, line, name): (cc, nc, tt, ct, callers)}
-
-    def matches(key):
-        text = "%s:%d(%s)" % key
-        return any(n in text for n in needles)
-    total = 0.0
-    for key, (dummy_cc, dummy_nc, dummy_tt, ct, callers) in entries.items():
-        # outermost: no caller of it matches (recursive and nested calls are counted once)
-        if matches(key) and not any(matches(caller) for caller in callers):
-            total += ct
-    return total
+def under(stats, file_part, function):
+    return sum(row[3] for (path, dummy, name), row in stats.stats.items()
+               if file_part in path and name == function and not path.endswith("action/__init__.py"))
 
 
 def main():
@@ -64,16 +55,24 @@ def main():
         by_task.setdefault(os.path.basename(path).split("--", 1)[1][:-5], []).append(path)
     rows, data = [], []
     for task, paths in sorted(by_task.items(), key=lambda item: -len(item[1])):
-        stats = pstats.Stats(*paths)
+        stats = None
+        for path in paths:
+            try:
+                stats = pstats.Stats(path) if stats is None else stats.add(path)
+            except (EOFError, ValueError):
+                # a worker that ended before its profile was written out (one per run at most)
+                paths = [other for other in paths if other != path]
+        if stats is None:
+            continue
         total = stats.total_tt or 1e-9
-        shares = [(label, cumulative(stats, needles) / total) for label, needles in PARTS]
+        shares = [(label, under(stats, file_part, function) / total) for label, file_part, function in PARTS]
         rows.append([task.replace("_", " ")[:60], len(paths), round(total / args.tenants, 3)]
                     + ["%.0f%%" % (100 * share) for dummy, share in shares])
         data.append({"task": task, "workers": len(paths), "cpu_s_per_tenant": total / args.tenants,
                      **dict(shares)})
-    table("Converged re-run of %d tenants, every worker under cProfile (shares overlap: imports run collection code "
-          "and templating runs filters)" % args.tenants,
-          ["task", "workers", "CPU s/tenant (profiled)"] + [label for label, dummy in PARTS], rows)
+    table("Converged re-run of %d tenants, every worker under cProfile (imports happen while templating or in the "
+          "action, so the last column overlaps the others)" % args.tenants,
+          ["task", "workers", "CPU s/tenant (profiled)"] + [label for label, dummy, dummy in PARTS], rows)
     save("workers", {"tenants": args.tenants, "tasks": data})
     return 0
 
