@@ -149,9 +149,9 @@ def main():
     for (size, kind, tool), r in by_key.items():
         if tool != "collection":
             continue
-        row = [size, kind]
         if len(tools) < len(TOOLS):
             continue
+        row = [size, kind]
         for metric in ("wall_s", "cpu_per_tenant_s", "total_mean"):
             for other in ("uri", "floor"):
                 row.append(round(statistics.median(r[metric]) / max(statistics.median(by_key[(size, kind, other)][metric]), 1e-6), 2))

@@ -8,7 +8,6 @@ and reads the simulator's counters and state through its operator API, never fro
 
 import base64
 import collections
-import compileall
 import json
 import os
 import re
@@ -42,9 +41,6 @@ def sync_tree():
     """Copy the working tree into the ansible_collections/msp/connectwise path the playbooks load from."""
     subprocess.run([sys.executable, os.path.join(REPO, "scripts", "sync_collection_tree.py"), TREE], check=True,
                    stdout=subprocess.DEVNULL)
-    # byte-compiled as an installed collection is once Python has run it; without this, an environment with
-    # PYTHONDONTWRITEBYTECODE set would compile the collection's Python afresh in every worker process
-    compileall.compile_dir(TREE, quiet=1)
 
 
 def profile(name="sophos_central"):

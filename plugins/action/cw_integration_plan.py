@@ -58,11 +58,10 @@ ARGUMENT_SPEC = dict(
     # the modules' connection options, for the reads this step makes
     connection=dict(type='dict', default={}, no_log=True),
     preflight=dict(type='str', default='none', choices=['none', 'onboard', 'rotate', 'offboard', 'audit', 'fleet']),
-    # how the audit compares the role's cells with the profile
+    # how the audit and the converged check compare the role's cells with the profile
     role_mode=dict(type='str', default='exact', choices=['merge', 'exact']),
     # what a converged onboard run's steps need besides the plan
     confirm_converged=dict(type='dict', options=dict(
-        role_mode=dict(type='str', required=True),
         verify=dict(type='str', required=True),
         member_email=TEXT,
         member_notes=TEXT,
@@ -131,7 +130,8 @@ class ActionModule(ActionBase):
                 continue
             result['lookups'] = self._preflight(result, args['preflight'], connection, task_vars)
         for result in plans:
-            result['converged'] = self._converged(result, args['confirm_converged'], connection, task_vars) if args['confirm_converged'] else {}
+            result['converged'] = self._converged(
+                result, dict(args['confirm_converged'], role_mode=args['role_mode']), connection, task_vars) if args['confirm_converged'] else {}
             # the summary of a confirmed integration: its steps do not run as tasks to make it
             result['summary'] = report(result['converged'], 'summary', result['context'], result['vault'], result['adopt']) if result['converged'] else {}
             result['codebase'] = connection.get('codebase') or ''

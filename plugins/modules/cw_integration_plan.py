@@ -164,7 +164,9 @@ options:
     default: none
     choices: [none, onboard, rotate, offboard, audit, fleet]
   role_mode:
-    description: How O(preflight=audit) compares the role's cells with the profile (see M(msp.connectwise.cw_security_role)).
+    description:
+      - The O(msp.connectwise.cw_security_role#module:mode) the role's cells are compared with the profile in, by
+        O(preflight=audit) and O(confirm_converged).
     type: str
     default: exact
     choices: [merge, exact]
@@ -181,10 +183,6 @@ options:
         C(msp_connectwise_in_process)), with O(integrator_login=ensure), with member placement names, or with an adopt pair.
     type: dict
     suboptions:
-      role_mode:
-        description: The O(msp.connectwise.cw_security_role#module:mode) of the role step.
-        type: str
-        required: true
       verify:
         description: V(skip), V(auto) or V(full), as the role's C(integration_verify).
         type: str
