@@ -40,6 +40,27 @@ except ImportError:  # ansible-core 2.17/2.18
 
 PROFILE = "legacy"  # the serialization profile of modules without metadata, which ours are
 SWITCH = "msp_connectwise_in_process"
+# The modules run in-process by the actions (cw_integration_plan is documentation only, cw_vault_write an action).
+MODULES = ("cw_api_key", "cw_api_key_info", "cw_api_member", "cw_api_member_info", "cw_credential_check",
+           "cw_integrator_login", "cw_integrator_login_info", "cw_security_role", "cw_security_role_info")
+
+
+def preload_modules():
+    """Import the modules and their HTTP client (requests, urllib3) into this process.
+
+    Every action of the collection imports this file, and the controller loads a task's action class before it
+    forks the task's worker (the strategy asks the class whether it bypasses the host loop). Imported here, the
+    modules are inherited by every worker instead of imported afresh in each - about half of a converged
+    tenant's plan step. A module that cannot be imported here fails in the task that runs it, with its own message.
+    """
+    for name in MODULES:
+        try:
+            importlib.import_module("ansible_collections.msp.connectwise.plugins.modules." + name)
+        except Exception:  # pylint: disable=broad-except
+            pass
+
+
+preload_modules()
 
 
 # 2.19+ keeps the module's serialization profile next to its arguments; older cores know no profiles,

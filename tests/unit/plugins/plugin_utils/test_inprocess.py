@@ -7,6 +7,9 @@
 from __future__ import annotations
 
 import importlib
+import os
+import subprocess
+import sys
 import pathlib
 from unittest.mock import MagicMock
 
@@ -143,3 +146,16 @@ def test_every_in_process_module_has_a_parity_case():
     modules = in_process_modules()
     assert 'cw_api_member' in modules and 'cw_vault_write' not in modules
     assert parity_compared_modules() == modules
+
+
+def test_every_in_process_module_is_loaded_with_the_actions():
+    # what the controller imports once when it loads an action class, every forked worker inherits
+    assert set(_inprocess.MODULES) == in_process_modules()
+    probe = ("import sys\n"
+             "import ansible_collections.msp.connectwise.plugins.action.cw_api_key_info\n"
+             "print(sorted(name.rsplit('.', 1)[1] for name in sys.modules if '.connectwise.plugins.modules.' in name))\n"
+             "print('requests' in sys.modules)\n")
+    path = os.pathsep.join(filter(None, [str(COLLECTION.parents[2])] + sys.path))
+    out = subprocess.run([sys.executable, '-c', probe], check=True, capture_output=True, text=True,
+                         env=dict(os.environ, PYTHONPATH=path)).stdout.splitlines()
+    assert out == [str(sorted(_inprocess.MODULES)), 'True']
