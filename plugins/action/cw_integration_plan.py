@@ -16,6 +16,7 @@ import stat
 import yaml
 
 from ansible.errors import AnsibleActionFail, AnsibleError
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
@@ -60,6 +61,8 @@ ARGUMENT_SPEC = dict(
     preflight=dict(type='str', default='none', choices=['none', 'onboard', 'rotate', 'offboard', 'audit', 'fleet']),
     # how the audit and the converged check compare the role's cells with the profile
     role_mode=dict(type='str', default='exact', choices=['merge', 'exact']),
+    # the entry point of the task's role whose argument spec the role's variables are checked against
+    role_arguments=TEXT,
     # what a converged onboard run's steps need besides the plan
     confirm_converged=dict(type='dict', options=dict(
         verify=dict(type='str', required=True),
@@ -68,11 +71,24 @@ ARGUMENT_SPEC = dict(
         remove_replaced_keys=dict(type='bool', default=False),
     )),
 )
+# the options a task with role_arguments takes from the role's variable integration_<option> unless it sets them
+ROLE_VARIABLE_OPTIONS = ('company_id', 'site', 'profile', 'profile_file', 'profile_name', 'role_name', 'member_identifier',
+                         'member_name', 'key_description', 'integrator_login', 'integrator_username', 'adopt_public_key',
+                         'adopt_private_key', 'adopt_existing', 'vault_file', 'vault_namespace', 'vault_prefix', 'vault_id',
+                         'role_mode')
 # what the audit and fleet reads are called in a failure's sentence
 READ_LABELS = dict(role='security role', member_info='API member', keys="member's API keys", members='API members',
                    roles='security roles')
 # the role's vault step writes with cw_vault_write's default mode
 VAULT_FILE_MODE = parse_mode(VAULT_WRITE_SPEC['mode']['default'])
+
+
+def plain_value(value):
+    """``value`` as builtins where it converts (see cw_vault_write's ``to_builtin``), else as it is."""
+    try:
+        return to_builtin(value, 'a role variable')
+    except AnsibleActionFail:
+        return value
 
 
 class ActionModule(ActionBase):
@@ -84,6 +100,16 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         super(ActionModule, self).run(tmp, task_vars)
         del tmp  # tmp no longer has any effect
+        task_vars = task_vars or {}
+        # before this step's own options, which the role's variables feed: the message names the role's variable
+        if self._task.args.get('role_arguments'):
+            variables = self._role_variables(self._task.args['role_arguments'], task_vars)
+            taken = dict((option, variables['integration_' + option]) for option in ROLE_VARIABLE_OPTIONS
+                         if 'integration_' + option in variables)
+            taken['member_references'] = dict((name, variables['integration_member_' + name]) for name in MEMBER_REFERENCES
+                                              if 'integration_member_' + name in variables)
+            taken['tenant'] = task_vars.get('inventory_hostname')
+            self._task.args = dict(taken, **self._task.args)
         try:
             dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
         except AnsibleError as exc:
@@ -119,7 +145,6 @@ class ActionModule(ActionBase):
             problem = unwritable_reason(path)
             if problem:
                 raise AnsibleActionFail('Cannot write the vault file %s: %s; nothing was written.' % (path, problem))
-        task_vars = task_vars or {}
         omit = task_vars.get('omit')
         # as module_defaults hand them on: an omitted option is left out (2.17/2.18 keep its placeholder in a mapping)
         connection = dict((name, value) for name, value in args['connection'].items() if value is not None and value != omit)
@@ -137,8 +162,39 @@ class ActionModule(ActionBase):
             result['codebase'] = connection.get('codebase') or ''
         # the plans hold the vault file's secrets: hidden from every callback, kept for the registered variable
         outcome = plans[0] if args['entries'] is None else dict(
-            plans=plans, pending=[position for position, result in enumerate(plans) if not result['converged']])
+            plans=plans, pending=[position for position, result in enumerate(plans) if not result['converged']],
+            summaries=[result['summary'] for result in plans if result['converged']])
         return dict(outcome, changed=False, _ansible_no_log=True)
+
+    def _role_variables(self, entry_point, task_vars):
+        """The role's variables, checked against the argument spec of its ``entry_point`` as the validation task that
+        ansible-core puts in front of a role would (the entry points' playbooks import the role without that task, one
+        task per tenant fewer); the values of no_log variables are masked in the message. Returns the variables of the
+        spec as it validated them and the others this step takes (see ROLE_VARIABLE_OPTIONS) as they are."""
+        path = os.path.join(task_vars.get('role_path') or '', 'meta', 'argument_specs.yml')
+        try:
+            with open(path, 'rb') as handle:
+                spec = yaml.load(handle, Loader=SAFE_LOADER)['argument_specs'][entry_point].get('options') or {}
+        except (OSError, KeyError, TypeError, yaml.YAMLError) as exc:
+            raise AnsibleActionFail('role_arguments=%s needs the argument spec of that entry point in the meta/argument_specs.yml '
+                                    'of the role running this task (%s): %s' % (entry_point, path, exc)) from None
+        wanted = set(spec) | set('integration_' + option for option in ROLE_VARIABLE_OPTIONS) | set(
+            'integration_member_' + name for name in MEMBER_REFERENCES)
+        values = self._templar.template(dict((name, task_vars[name]) for name in wanted if name in task_vars))
+        # plain values read better in the validator's messages than the types that carry 2.19's data tags
+        values = dict((name, plain_value(value)) for name, value in values.items())
+        checked = ArgumentSpecValidator(spec).validate(dict((name, value) for name, value in values.items() if name in spec),
+                                                       validate_role_argument_spec=True)
+        if checked.error_messages:
+            secrets = sorted((str(values[name]) for name in spec if spec[name].get('no_log') and values.get(name)), key=len, reverse=True)
+            messages = []
+            for message in checked.error_messages:
+                for secret in secrets:
+                    message = message.replace(secret, '********')
+                messages.append(message)
+            raise AnsibleActionFail("The role's variables do not match its argument spec (entry point %s): %s"
+                                    % (entry_point, ' '.join(messages)))
+        return dict(values, **checked.validated_parameters)
 
     def _module(self, name, args, connection, task_vars, check_mode=None):
         """Run the module ``name`` with the connection options; in this process where it may, else shipped."""

@@ -170,6 +170,19 @@ options:
     type: str
     default: exact
     choices: [merge, exact]
+  role_arguments:
+    description:
+      - The entry point (V(main), V(rotate), V(offboard), V(audit), V(fleet)) of the role running this task whose
+        argument spec the role's variables are checked against first, as ansible-core's validation task in front of a
+        role would; the collection's playbooks import the role with C(rolespec_validate=false), one task per tenant
+        fewer. A mismatch fails the step with every problem in one message, the values of no_log variables masked.
+      - Every option the task does not set is then the role's variable C(integration_<option>) -
+        O(member_references) is C(integration_member_level), C(integration_member_location),
+        C(integration_member_department), C(integration_member_default_territory) and
+        C(integration_member_time_zone), O(tenant) the inventory host's name.
+      - Empty checks nothing and takes nothing from the role's variables.
+    type: str
+    default: ''
   confirm_converged:
     description:
       - Confirm a converged tenant in this step (the onboard entry point sets it). When the vault file already names
@@ -346,4 +359,9 @@ pending:
   returned: when O(entries) is given
   type: list
   elements: int
+summaries:
+  description: With O(entries), the summaries (RV(summary)) of the plans that RV(converged) confirmed, in order.
+  returned: when O(entries) is given
+  type: list
+  elements: dict
 """

@@ -159,14 +159,18 @@ def manual_actions(results, context):
     return actions
 
 
-def actions_message(summary, context):
-    """The text that stops (or warns about) a tenant that needs a person."""
-    lines = ["%s (%s) needs a person in ConnectWise before %s can use it:"
-             % (summary["tenant"], summary["company_id"], context.get("vendor") or "the vendor")]
+def actions_message(summary, context, kind="summary"):
+    """The text that stops (or warns about) a tenant that needs a person; empty when nobody is needed."""
+    if not summary["actions"]:
+        return ""
+    purpose = {"rotate": "to finish the key rotation", "offboard": "to finish the offboarding"}.get(
+        kind, "before %s can use it" % (context.get("vendor") or "the vendor"))
+    lines = ["%s (%s) needs a person in ConnectWise %s:" % (summary["tenant"], summary["company_id"], purpose)]
     for action in summary["actions"]:
         lines.append("- %s:" % action["step"])
         lines.extend("    " + line for line in action["instructions"])
-    lines.append("Then run again: the next run verifies the result and changes nothing else.")
+    if kind == "summary":
+        lines.append("Then run again: the next run verifies the result and changes nothing else.")
     return "\n".join(lines)
 
 
@@ -202,7 +206,7 @@ def onboard_summary(results, context, stored=None, adopt=None):
         "actions": actions,
         "check_mode": flag(context.get("check_mode")),
     }
-    summary["message"] = actions_message(summary, context) if actions else ""
+    summary["message"] = actions_message(summary, context)
     return summary
 
 
@@ -228,7 +232,7 @@ def rotate_summary(results, context, stored=None, adopt=None):
         actions.append({"step": "old API key", "instructions": [
             "This server has no API key endpoint: delete the old key \"%s\" (public key %s) of %s in System > Members > "
             "API Members > API Keys." % (context["key_description"], stored_public, context["member_identifier"])]})
-    return {
+    summary = {
         "tenant": context["tenant"],
         "namespace": context.get("namespace") or context["profile"],
         "company_id": str(context["company_id"]),
@@ -241,6 +245,7 @@ def rotate_summary(results, context, stored=None, adopt=None):
         "check_mode": flag(context.get("check_mode")),
         "actions": actions,
     }
+    return dict(summary, message=actions_message(summary, context, "rotate"))
 
 
 def offboard_summary(results, context):
@@ -252,7 +257,7 @@ def offboard_summary(results, context):
         actions.append({"step": "API key", "instructions": [
             "This server has no API key endpoint: delete the keys \"%s\" of %s in System > Members > API Members > API "
             "Keys (the member is deactivated, so they no longer work)." % (context["key_description"], context["member_identifier"])]})
-    return {
+    summary = {
         "tenant": context["tenant"],
         "namespace": context.get("namespace") or context["profile"],
         "company_id": str(context["company_id"]),
@@ -264,6 +269,7 @@ def offboard_summary(results, context):
         "check_mode": flag(context.get("check_mode")),
         "actions": actions,
     }
+    return dict(summary, message=actions_message(summary, context, "offboard"))
 
 
 def audit_row(results, context, stored=None):
@@ -605,10 +611,23 @@ def fleet_row(results, context, vault, bootstrap_public_key=""):
             "integrations": sorted(set(owners.values())), "problems": problems, "drift": bool(problems)}
 
 
+def failure_message(results, context):
+    """The sentence a failed step of the role ends with, from ``failed_task`` (its name), ``failed_result`` and the key
+    step's result ``key`` (the steps that carry secrets hide their own output)."""
+    key = results.get("key") or {}
+    text = "%s (%s, integration %s): '%s' failed: %s" % (
+        context["tenant"], context["company_id"], context.get("namespace") or context["profile"],
+        results.get("failed_task") or "a step", (results.get("failed_result") or {}).get("msg") or "see the output above")
+    made_for_this_member = str(deep(key, "member", "identifier") or "").lower() == str(context["member_identifier"]).lower()
+    if changed(key) and key.get("replaced_keys") and made_for_this_member:
+        text += " A new key was made; the vault file holds it only if the vault step ran, and the keys it replaced were kept."
+    return text
+
+
 def report(results, kind, context, vault=None, adopt=None):
     """The one entry point of the role: ``kind`` is summary, rotate, offboard, audit, key (the pair a run ends with,
-    a secret), vault_values (the vault entries for that pair, a secret) or ownership (problems with taking over
-    an existing member or role)."""
+    a secret), vault_values (the vault entries for that pair, a secret), ownership (problems with taking over
+    an existing member or role), fleet (the fleet audit's row) or failure (the sentence a failed step ends with)."""
     stored = stored_key(context, vault)
     results = results or {}
     if kind == "summary":
@@ -627,7 +646,9 @@ def report(results, kind, context, vault=None, adopt=None):
         return ownership_problems(results, context, vault)
     if kind == "fleet":
         return fleet_row(results, context, vault, results.get("bootstrap_public_key"))
+    if kind == "failure":
+        return failure_message(results, context)
     raise ValueError("unknown report %r; use one of %s" % (kind, ", ".join(KINDS)))
 
 
-KINDS = ("summary", "rotate", "offboard", "audit", "key", "vault_values", "ownership", "fleet")
+KINDS = ("summary", "rotate", "offboard", "audit", "key", "vault_values", "ownership", "fleet", "failure")

@@ -191,3 +191,20 @@ def test_entry_points_check_their_arguments_first(bad_lab, case):
     assert phrase.lower() in run.output.lower(), "the message does not name %r\n%s" % (phrase, run)
     stats = bad_lab.stats().get(company, {})
     assert stats.get("total", 0) == 0 and bad_lab.state(company) == before, "requests after bad input\n%s" % run
+
+
+@pytest.mark.parametrize("playbook", ["onboard", "rotate_keys"])
+def test_a_secret_pasted_into_another_variable_is_masked(bad_lab, playbook):
+    # the argument check names the variable and its value; the value of a no_log variable is never printed
+    company = "bad-pasted-" + playbook[:6]
+    bad_lab.add_tenants([{"company_id": company, "members": 5, "integrator_login": True}])
+    secret = "pasted-Secret-7Q2xk9"
+    vars_file = os.path.join(bad_lab.work, "pasted-%s.json" % playbook)
+    with open(vars_file, "w", encoding="utf-8") as handle:
+        json.dump({"integration_adopt_private_key": secret, "integration_retries": secret}, handle)
+    run = bad_lab.playbook(playbook, "--limit", company, "-vvv", "-e", "@" + vars_file)
+
+    assert run.returncode != 0, "bad input was accepted\n%s" % run
+    assert "integration_retries" in run.output and "argument spec" in run.output, str(run)
+    assert secret not in run.output, str(run)
+    assert bad_lab.stats().get(company, {}).get("total", 0) == 0, "requests after bad input\n%s" % run

@@ -150,6 +150,10 @@ def test_rotate_summary(name, key_result, vault, adopt, status, actions):
     assert (summary["status"], [a["step"] for a in summary["actions"]]) == (status, actions), name
     if actions:
         assert "public key PUB-OLD" in summary["actions"][0]["instructions"][0]
+        assert summary["message"].startswith("acme (acme) needs a person in ConnectWise to finish the key rotation:")
+        assert "public key PUB-OLD" in summary["message"] and "run again" not in summary["message"]
+    else:
+        assert summary["message"] == ""
 
 
 def test_offboard_summary():
@@ -157,10 +161,11 @@ def test_offboard_summary():
                           "member": {"changed": True}, "vault": {"changed": True, "removed": ["cw_integration_public_key"]}},
                          "offboard", CONTEXT)
     assert (done["status"], done["deleted_keys"], done["member_deactivated"]) == ("offboarded", [3], True)
-    assert done["vault_entries_removed"] == ["cw_integration_public_key"] and done["actions"] == []
+    assert done["vault_entries_removed"] == ["cw_integration_public_key"] and done["actions"] == [] and done["message"] == ""
     published = report.report({"key": {"changed": False, "failed": True, "key_endpoint": False}, "member": {"changed": True}},
                               "offboard", CONTEXT)
     assert published["status"] == "needs_action" and published["actions"][0]["step"] == "API key"
+    assert published["message"].startswith("acme (acme) needs a person in ConnectWise to finish the offboarding:\n- API key:")
 
 
 @pytest.mark.parametrize("name, results, vault, problems", [
@@ -464,3 +469,19 @@ def test_preflight_reads(entry_point, vault, inputs, expected):
 ])
 def test_settled(outcome, expected):
     assert report.settled(outcome) is expected
+
+
+@pytest.mark.parametrize("name, key_result, kept", [
+    ("no key step yet", {}, False),
+    ("a new key for the integration's member", {"changed": True, "replaced_keys": [{"id": 4}], "member": {"identifier": "sophoscentral"}}, True),
+    ("a new key, nothing replaced", {"changed": True, "replaced_keys": [], "member": {"identifier": "SophosCentral"}}, False),
+    ("the key step changed nothing", {"changed": False, "replaced_keys": [{"id": 4}], "member": {"identifier": "SophosCentral"}}, False),
+    ("a key of another member", {"changed": True, "replaced_keys": [{"id": 4}], "member": {"identifier": "Admin"}}, False),
+])
+def test_failure_message(name, key_result, kept):
+    results = {"failed_task": "Verify with the key itself", "failed_result": {"failed": True, "msg": "HTTP 401 from /system/info"},
+               "key": key_result}
+    message = report.report(results, "failure", dict(CONTEXT, namespace="sophos_central"))
+    assert message.startswith("acme (acme, integration sophos_central): 'Verify with the key itself' failed: HTTP 401 from /system/info"), name
+    assert ("the keys it replaced were kept" in message) is kept, name
+    assert report.report({"failed_task": "Store"}, "failure", CONTEXT).endswith("'Store' failed: see the output above")
