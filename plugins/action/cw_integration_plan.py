@@ -76,6 +76,14 @@ ROLE_VARIABLE_OPTIONS = ('company_id', 'site', 'profile', 'profile_file', 'profi
                          'member_name', 'key_description', 'integrator_login', 'integrator_username', 'adopt_public_key',
                          'adopt_private_key', 'adopt_existing', 'vault_file', 'vault_namespace', 'vault_prefix', 'vault_id',
                          'role_mode')
+# the connection options (the modules' common options) a task with role_arguments takes from the role's variables;
+# an empty api_version or ca_path is left out, as the modules' defaults apply then
+CONNECTION_VARIABLES = (('site', 'integration_site'), ('company_id', 'integration_company_id'),
+                        ('client_id', 'integration_client_id'), ('public_key', 'integration_bootstrap_public_key'),
+                        ('private_key', 'integration_bootstrap_private_key'), ('codebase', 'integration_codebase'),
+                        ('api_version', 'integration_api_version'), ('validate_certs', 'integration_validate_certs'),
+                        ('ca_path', 'integration_ca_path'), ('timeout', 'integration_timeout'),
+                        ('retries', 'integration_retries'))
 # what the audit and fleet reads are called in a failure's sentence
 READ_LABELS = dict(role='security role', member_info='API member', keys="member's API keys", members='API members',
                    roles='security roles')
@@ -109,6 +117,10 @@ class ActionModule(ActionBase):
             taken['member_references'] = dict((name, variables['integration_member_' + name]) for name in MEMBER_REFERENCES
                                               if 'integration_member_' + name in variables)
             taken['tenant'] = task_vars.get('inventory_hostname')
+            taken['connection'] = dict((option, variables[name]) for option, name in CONNECTION_VARIABLES
+                                       if name in variables and (variables[name] or option not in ('api_version', 'ca_path')))
+            # the onboard entry point plans every integration of the tenant at once; the others the one they are given
+            taken['entries'] = variables['integration_entries'] if 'integration_entries' in variables else [variables.get('integration_entry', '')]
             self._task.args = dict(taken, **self._task.args)
         try:
             dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
@@ -161,10 +173,11 @@ class ActionModule(ActionBase):
             result['summary'] = report(result['converged'], 'summary', result['context'], result['vault'], result['adopt']) if result['converged'] else {}
             result['codebase'] = connection.get('codebase') or ''
         # the plans hold the vault file's secrets: hidden from every callback, kept for the registered variable
-        outcome = plans[0] if args['entries'] is None else dict(
+        outcome = dict(plans[0]) if args['entries'] is None else dict(
             plans=plans, pending=[position for position, result in enumerate(plans) if not result['converged']],
             summaries=[result['summary'] for result in plans if result['converged']])
-        return dict(outcome, changed=False, _ansible_no_log=True)
+        # the steps' module_defaults: the connection with the codebase this step found
+        return dict(outcome, connection=connection, changed=False, _ansible_no_log=True)
 
     def _role_variables(self, entry_point, task_vars):
         """The role's variables, checked against the argument spec of its ``entry_point`` as the validation task that
@@ -179,7 +192,8 @@ class ActionModule(ActionBase):
             raise AnsibleActionFail('role_arguments=%s needs the argument spec of that entry point in the meta/argument_specs.yml '
                                     'of the role running this task (%s): %s' % (entry_point, path, exc)) from None
         wanted = set(spec) | set('integration_' + option for option in ROLE_VARIABLE_OPTIONS) | set(
-            'integration_member_' + name for name in MEMBER_REFERENCES)
+            'integration_member_' + name for name in MEMBER_REFERENCES) | set(name for dummy, name in CONNECTION_VARIABLES)
+        wanted.add('integration_entry')
         values = self._templar.template(dict((name, task_vars[name]) for name in wanted if name in task_vars))
         # plain values read better in the validator's messages than the types that carry 2.19's data tags
         values = dict((name, plain_value(value)) for name, value in values.items())

@@ -137,8 +137,12 @@ options:
   connection:
     description:
       - The connection options of the modules this step runs (O(msp.connectwise.cw_api_member_info#module:site),
-        C(company_id), C(client_id), the bootstrap key pair, ...), as the role's C(module_defaults) hand them on.
+        C(company_id), C(client_id), the bootstrap key pair, ...), as C(module_defaults) hand them on.
       - Needed with O(preflight) other than V(none) and with O(confirm_converged).
+      - With O(role_arguments), the role's variables C(integration_site), C(integration_company_id),
+        C(integration_client_id), C(integration_bootstrap_public_key), C(integration_bootstrap_private_key),
+        C(integration_codebase), C(integration_api_version), C(integration_validate_certs), C(integration_ca_path),
+        C(integration_timeout) and C(integration_retries) unless the task sets it. Returned as RV(connection).
     type: dict
     default: {}
   preflight:
@@ -179,7 +183,9 @@ options:
       - Every option the task does not set is then the role's variable C(integration_<option>) -
         O(member_references) is C(integration_member_level), C(integration_member_location),
         C(integration_member_department), C(integration_member_default_territory) and
-        C(integration_member_time_zone), O(tenant) the inventory host's name.
+        C(integration_member_time_zone), O(tenant) the inventory host's name, O(connection) the role's connection
+        variables, and O(entries) C(integration_entries) when the entry point's spec has it, else
+        C(integration_entry) alone.
       - Empty checks nothing and takes nothing from the role's variables.
     type: str
     default: ''
@@ -359,6 +365,12 @@ pending:
   returned: when O(entries) is given
   type: list
   elements: int
+connection:
+  description:
+    - O(connection) without omitted options, with the codebase this step found - the C(module_defaults) of the steps
+      that follow. Holds the bootstrap private key; the action hides its result from every callback.
+  returned: always
+  type: dict
 summaries:
   description: With O(entries), the summaries (RV(summary)) of the plans that RV(converged) confirmed, in order.
   returned: when O(entries) is given
