@@ -171,13 +171,13 @@ class ActionModule(ActionBase):
                 result, dict(args['confirm_converged'], role_mode=args['role_mode']), connection, task_vars) if args['confirm_converged'] else {}
             # the summary of a confirmed integration: its steps do not run as tasks to make it
             result['summary'] = report(result['converged'], 'summary', result['context'], result['vault'], result['adopt']) if result['converged'] else {}
-            result['codebase'] = connection.get('codebase') or ''
         # the plans hold the vault file's secrets: hidden from every callback, kept for the registered variable
         outcome = dict(plans[0]) if args['entries'] is None else dict(
             plans=plans, pending=[position for position, result in enumerate(plans) if not result['converged']],
             summaries=[result['summary'] for result in plans if result['converged']])
         # the steps' module_defaults: the connection with the codebase this step found
-        return dict(outcome, connection=connection, changed=False, _ansible_no_log=True)
+        return dict(outcome, connection=dict(connection, codebase=connection.get('codebase') or ''), changed=False,
+                    _ansible_no_log=True)
 
     def _role_variables(self, entry_point, task_vars):
         """The role's variables, checked against the argument spec of its ``entry_point`` as the validation task that

@@ -180,8 +180,11 @@ options:
         argument spec the role's variables are checked against first, as ansible-core's validation task in front of a
         role would; the collection's playbooks import the role with C(rolespec_validate=false), one task per tenant
         fewer. A mismatch fails the step with every problem in one message, the values of no_log variables masked.
-      - Every option the task does not set is then the role's variable C(integration_<option>) -
-        O(member_references) is C(integration_member_level), C(integration_member_location),
+      - Each of O(company_id), O(site), O(profile), O(profile_file), O(profile_name), O(role_name),
+        O(member_identifier), O(member_name), O(key_description), O(integrator_login), O(integrator_username),
+        O(adopt_public_key), O(adopt_private_key), O(adopt_existing), O(vault_file), O(vault_namespace),
+        O(vault_prefix), O(vault_id) and O(role_mode) that the task does not set is then the role's variable
+        C(integration_<option>); O(member_references) is C(integration_member_level), C(integration_member_location),
         C(integration_member_department), C(integration_member_default_territory) and
         C(integration_member_time_zone), O(tenant) the inventory host's name, O(connection) the role's connection
         variables, and O(entries) C(integration_entries) when the entry point's spec has it, else
@@ -331,10 +334,6 @@ lookups:
       not needed is absent.
   returned: success
   type: dict
-codebase:
-  description: The codebase the step's requests used (discovered by its first request unless given), or empty.
-  returned: success
-  type: str
 converged:
   description:
     - With O(confirm_converged), the results of the onboard steps keyed as the role registers them (C(login_check),
