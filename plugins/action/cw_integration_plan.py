@@ -84,6 +84,12 @@ CONNECTION_VARIABLES = (('site', 'integration_site'), ('company_id', 'integratio
                         ('api_version', 'integration_api_version'), ('validate_certs', 'integration_validate_certs'),
                         ('ca_path', 'integration_ca_path'), ('timeout', 'integration_timeout'),
                         ('retries', 'integration_retries'))
+# what a task with role_arguments reads in ConnectWise before anything is written, per entry point of the role
+ENTRY_POINT_PREFLIGHT = dict(main='onboard', rotate='rotate', offboard='offboard', audit='audit', fleet='fleet')
+# the role's variables of the onboard entry point that its converged check needs besides the plan
+CONFIRM_CONVERGED_VARIABLES = (('verify', 'integration_verify'), ('member_email', 'integration_member_email'),
+                               ('member_notes', 'integration_member_notes'),
+                               ('remove_replaced_keys', 'integration_remove_replaced_keys'))
 # what the audit and fleet reads are called in a failure's sentence
 READ_LABELS = dict(role='security role', member_info='API member', keys="member's API keys", members='API members',
                    roles='security roles')
@@ -121,6 +127,13 @@ class ActionModule(ActionBase):
                                        if name in variables and (variables[name] or option not in ('api_version', 'ca_path')))
             # the onboard entry point plans every integration of the tenant at once; the others the one they are given
             taken['entries'] = variables['integration_entries'] if 'integration_entries' in variables else [variables.get('integration_entry', '')]
+            entry_point = self._task.args['role_arguments']
+            taken['preflight'] = ENTRY_POINT_PREFLIGHT.get(entry_point, 'none')
+            # onboard and rotate write the vault file; offboard removes entries from the one there is; audits only read
+            taken['vault_writable'] = entry_point in ('main', 'rotate') or (
+                entry_point == 'offboard' and os.path.isfile(str(variables.get('integration_vault_file') or '')))
+            if entry_point == 'main':
+                taken['confirm_converged'] = dict((option, variables[name]) for option, name in CONFIRM_CONVERGED_VARIABLES)
             self._task.args = dict(taken, **self._task.args)
         try:
             dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)

@@ -189,6 +189,10 @@ options:
         C(integration_member_time_zone), O(tenant) the inventory host's name, O(connection) the role's connection
         variables, and O(entries) C(integration_entries) when the entry point's spec has it, else
         C(integration_entry) alone.
+      - The entry point also sets what the task does not - O(preflight) the entry point's (V(onboard) for V(main)),
+        O(vault_writable) true for V(main) and V(rotate) and for V(offboard) when the vault file exists, and for
+        V(main) O(confirm_converged) from C(integration_verify), C(integration_member_email),
+        C(integration_member_notes) and C(integration_remove_replaced_keys) - so the role's task needs no template.
       - Empty checks nothing and takes nothing from the role's variables.
     type: str
     default: ''
