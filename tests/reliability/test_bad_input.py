@@ -55,6 +55,10 @@ CASES = [
     # a vault file outside host_vars (Ansible itself loads those before any task) is read by the role, which names it
     ("vault-file-does-not-decrypt", {"integration_vault_file": "UNDECRYPTABLE"}, {}, "cannot be decrypted"),
     ("vault-file-not-yaml", {"integration_vault_file": "NOT_YAML"}, {}, "is not valid YAML"),
+    # the default vault file sits in host_vars, which Ansible loads itself: the playbook's first play names it
+    ("host-vars-vault-file-does-not-decrypt", {"integration_vault_file": "HOST_VARS_UNDECRYPTABLE"}, {},
+     "/connectwise.vault.yml cannot be decrypted with the vault secrets this run loaded"),
+    ("host-vars-vault-file-not-yaml", {"integration_vault_file": "HOST_VARS_NOT_YAML"}, {}, "/connectwise.vault.yml is not valid YAML"),
     ("bad-vault-namespace", {"integration_vault_namespace": "Bad-Name"}, {}, "lower_snake_case"),
     ("integrations-entry-unknown-key", {"cw_integrations": [{"profile": "hudu", "member": "HuduAPI"}]}, {}, "unknown key(s) member"),
     ("integrations-not-a-list", {"cw_integrations": "sophos_central"}, {}, "cw_integrations must be a list"),
@@ -111,6 +115,16 @@ def bad_lab_fixture(tmp_path_factory):
         each.__exit__(None, None, None)
 
 
+def write_vars_file(lab, path, undecryptable):
+    """A vault file at ``path`` that this run's password cannot decrypt, or that decrypts to something not YAML."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    if undecryptable:
+        other = VaultLib([("default", VaultSecret(b"another password"))])
+        write_private(path, other.encrypt(b"cw_integration_sophos_central_private_key: x\n"))
+    else:
+        write_private(path, lab.vault.encrypt(b"key: [unclosed\n"))
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_bad_input_is_one_clear_message_and_no_change(bad_lab, case):
     name, extra_vars, host_vars, phrase = case
@@ -136,15 +150,14 @@ def test_bad_input_is_one_clear_message_and_no_change(bad_lab, case):
         os.makedirs(os.path.dirname(link))
         os.symlink(os.path.join(bad_lab.work, "nowhere", "deeper", "vault.yml"), link)
         extra_vars = dict(extra_vars, integration_vault_file=link)
-    if extra_vars.get("integration_vault_file") in ("UNDECRYPTABLE", "NOT_YAML"):
+    if extra_vars.get("integration_vault_file", "").endswith(("UNDECRYPTABLE", "NOT_YAML")):
+        kind = extra_vars.pop("integration_vault_file")
         path = os.path.join(bad_lab.work, "vaults", company + ".vault.yml")
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        if extra_vars["integration_vault_file"] == "UNDECRYPTABLE":
-            other = VaultLib([("default", VaultSecret(b"another password"))])
-            write_private(path, other.encrypt(b"cw_integration_sophos_central_private_key: x\n"))
+        if kind.startswith("HOST_VARS_"):
+            path = bad_lab.vault_file(company)
         else:
-            write_private(path, bad_lab.vault.encrypt(b"key: [unclosed\n"))
-        extra_vars = dict(extra_vars, integration_vault_file=path)
+            extra_vars = dict(extra_vars, integration_vault_file=path)
+        write_vars_file(bad_lab, path, kind.endswith("UNDECRYPTABLE"))
     before = bad_lab.state(company)
     bad_lab.reset_stats()
     vars_file = os.path.join(bad_lab.work, "bad-%s.json" % name)
@@ -208,3 +221,47 @@ def test_a_secret_pasted_into_another_variable_is_masked(bad_lab, playbook):
     assert "integration_retries" in run.output and "argument spec" in run.output, str(run)
     assert secret not in run.output, str(run)
     assert bad_lab.stats().get(company, {}).get("total", 0) == 0, "requests after bad input\n%s" % run
+
+
+@pytest.fixture(name="vars_lab", scope="module")
+def vars_lab_fixture(tmp_path_factory):
+    with harness.Lab(str(tmp_path_factory.mktemp("vars") / "lab")) as lab:
+        lab.add_tenants([{"company_id": company, "members": 5, "integrator_login": True} for company in ("vars-good", "vars-bad")])
+        yield lab
+
+
+@pytest.mark.parametrize("playbook", ["onboard", "rotate_keys", "offboard", "audit", "fleet_audit"])
+def test_a_host_vars_file_that_does_not_decrypt_is_named_before_any_tenant_runs(vars_lab, playbook):
+    # Ansible would stop every tenant with "Decryption failed" and no file name; each playbook's first play names it
+    path = vars_lab.vault_file("vars-bad")
+    write_vars_file(vars_lab, path, True)
+    try:
+        before = {company: vars_lab.state(company) for company in ("vars-good", "vars-bad")}
+        vars_lab.reset_stats()
+        run = vars_lab.playbook(playbook)
+    finally:
+        os.remove(path)
+
+    assert run.returncode != 0, "the undecryptable vars file was accepted\n%s" % run
+    assert "Traceback" not in run.output and "Decryption failed" not in run.output, str(run)
+    assert "The vars file %s cannot be decrypted" % path in run.output, str(run)
+    # the tenant before it in the play may have started its first step, which only reads
+    assert vars_lab.stats().get("vars-bad", {}).get("total", 0) == 0, str(run)
+    for company, state in before.items():
+        assert vars_lab.stats().get(company, {}).get("writes", 0) == 0, "writes to %s\n%s" % (company, run)
+        assert vars_lab.state(company) == state
+
+
+def test_the_vars_file_check_keeps_to_the_limit(vars_lab):
+    # a tenant outside --limit is not loaded by Ansible, so its file does not stop the run
+    path = vars_lab.vault_file("vars-bad")
+    write_vars_file(vars_lab, path, False)
+    try:
+        vars_lab.reset_stats()
+        run = vars_lab.playbook("onboard", "--limit", "vars-good")
+    finally:
+        os.remove(path)
+
+    assert run.returncode == 0, str(run)
+    assert vars_lab.stats().get("vars-bad", {}).get("total", 0) == 0, str(run)
+    assert vars_lab.read_vault("vars-good"), "the tenant in the limit was not onboarded\n%s" % run
