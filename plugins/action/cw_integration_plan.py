@@ -97,6 +97,29 @@ READ_LABELS = dict(role='security role', member_info='API member', keys="member'
 VAULT_FILE_MODE = parse_mode(VAULT_WRITE_SPEC['mode']['default'])
 
 
+# the argument specs of roles by file, parsed once per process and version of the file; the collection's own role's
+# is parsed when the controller loads this action, before it forks the plan step's workers, which inherit it (as they
+# inherit the modules, see _inprocess.preload_modules)
+ARGUMENT_SPECS = {}
+SHIPPED_ARGUMENT_SPECS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                                      'roles', 'integration', 'meta', 'argument_specs.yml')
+
+
+def argument_specs(path):
+    """The ``argument_specs`` mapping of the role's meta/argument_specs.yml at ``path``."""
+    key = (os.path.realpath(path), os.stat(path).st_mtime_ns)
+    if key not in ARGUMENT_SPECS:
+        with open(path, 'rb') as handle:
+            ARGUMENT_SPECS[key] = yaml.load(handle, Loader=SAFE_LOADER)['argument_specs']
+    return ARGUMENT_SPECS[key]
+
+
+try:
+    argument_specs(SHIPPED_ARGUMENT_SPECS)
+except (OSError, KeyError, TypeError, yaml.YAMLError):
+    pass  # the task that reads it names the problem
+
+
 def plain_value(value):
     """``value`` as builtins where it converts (see cw_vault_write's ``to_builtin``), else as it is."""
     try:
@@ -199,9 +222,8 @@ class ActionModule(ActionBase):
         spec as it validated them and the others this step takes (see ROLE_VARIABLE_OPTIONS) as they are."""
         path = os.path.join(task_vars.get('role_path') or '', 'meta', 'argument_specs.yml')
         try:
-            with open(path, 'rb') as handle:
-                spec = yaml.load(handle, Loader=SAFE_LOADER)['argument_specs'][entry_point].get('options') or {}
-        except (OSError, KeyError, TypeError, yaml.YAMLError) as exc:
+            spec = argument_specs(path)[entry_point].get('options') or {}
+        except (OSError, KeyError, TypeError, AttributeError, yaml.YAMLError) as exc:
             raise AnsibleActionFail('role_arguments=%s needs the argument spec of that entry point in the meta/argument_specs.yml '
                                     'of the role running this task (%s): %s' % (entry_point, path, exc)) from None
         wanted = set(spec) | set('integration_' + option for option in ROLE_VARIABLE_OPTIONS) | set(

@@ -148,6 +148,13 @@ def test_every_in_process_module_has_a_parity_case():
     assert parity_compared_modules() == modules
 
 
+def fresh_interpreter(probe):
+    """The lines that the Python source ``probe`` prints in a new interpreter that finds this collection."""
+    path = os.pathsep.join(filter(None, [str(COLLECTION.parents[2])] + sys.path))
+    return subprocess.run([sys.executable, '-c', probe], check=True, capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=path)).stdout.splitlines()
+
+
 def test_every_in_process_module_is_loaded_with_the_actions():
     # what the controller imports once when it loads an action class, every forked worker inherits
     assert set(_inprocess.MODULES) == in_process_modules()
@@ -155,7 +162,15 @@ def test_every_in_process_module_is_loaded_with_the_actions():
              "import ansible_collections.msp.connectwise.plugins.action.cw_api_key_info\n"
              "print(sorted(name.rsplit('.', 1)[1] for name in sys.modules if '.connectwise.plugins.modules.' in name))\n"
              "print('requests' in sys.modules)\n")
-    path = os.pathsep.join(filter(None, [str(COLLECTION.parents[2])] + sys.path))
-    out = subprocess.run([sys.executable, '-c', probe], check=True, capture_output=True, text=True,
-                         env=dict(os.environ, PYTHONPATH=path)).stdout.splitlines()
+    out = fresh_interpreter(probe)
     assert out == [str(sorted(_inprocess.MODULES)), 'True']
+
+
+def test_the_roles_argument_spec_is_parsed_with_the_plan_action():
+    # the plan step's workers inherit the parsed spec of the collection's role instead of parsing it each
+    probe = ("import os\n"
+             "from ansible_collections.msp.connectwise.plugins.action import cw_integration_plan as plan\n"
+             "print([os.path.basename(path) for path, dummy in plan.ARGUMENT_SPECS])\n"
+             "print(sorted(plan.argument_specs(plan.SHIPPED_ARGUMENT_SPECS)))\n")
+    out = fresh_interpreter(probe)
+    assert out == [str(['argument_specs.yml']), str(['audit', 'fleet', 'main', 'offboard', 'rotate'])]
