@@ -92,11 +92,12 @@ demo: venv
 sim: venv
 	mkdir -p $(WORK) && $(BIN)/python -m cwsim --host 127.0.0.1 --port 8443 --bootstrap-out $(WORK)/sim-bootstrap-keys.json
 
-# Figures, not tests: tables on stdout, JSON under .work/bench/ (about 5 minutes on 2 cores).
+# Figures, not tests: tables on stdout, JSON under .work/bench/ (about 25 minutes on 2 cores).
 bench: venv
 	$(BIN)/python bench/bench_rollout.py
 	$(BIN)/python bench/bench_compare.py
 	$(BIN)/python bench/bench_workers.py
+	$(BIN)/python bench/bench_settings.py
 	$(BIN)/python simulator/bench/bench_simulator.py --seconds 10 --json $(WORK)/bench/simulator.json
 
 clean:
