@@ -56,6 +56,12 @@ def cell(values, digits=2):
     return "%s / %s" % (round(min(values), digits), round(statistics.median(values), digits))
 
 
+def summarised(row):
+    """The fewest unchanged integrations a run summary of the row counted, of its tenants ("none" when not printed)."""
+    counts = row["unchanged_in_summary"]
+    return "none printed" if None in counts else "%d of %d" % (min(counts), row["tenants"])
+
+
 def one_latency(tenants, runs, latency_ms):
     work = os.path.join(OUT, "work", "settings-%d" % latency_ms)
     with Lab(work) as lab:
@@ -89,9 +95,7 @@ def main():
           ["latency ms", "setting", "wall s", "CPU s/tenant", "reads/tenant", "writes/tenant", "changed",
            "summary: unchanged of tenants"],
           [[r["latency_ms"], r["setting"], cell(r["wall_s"]), cell(r["cpu_per_tenant_s"], 3), statistics.median(r["reads_mean"]),
-            max(r["writes_max"]), max(r["changed"]), "%s of %d" % (min(v if v is not None else -1 for v in r["unchanged_in_summary"]),
-                                                                r["tenants"])]
-           for r in results])
+            max(r["writes_max"]), max(r["changed"]), summarised(r)] for r in results])
     complete = all(r["unchanged_in_summary"] == [r["tenants"]] * r["runs"] for r in results)
     quiet = all(max(r["writes_max"]) == 0 and max(r["changed"]) == 0 for r in results)
     print("every setting: no write, nothing changed: %s; the run summary counted every tenant: %s"
