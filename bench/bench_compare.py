@@ -17,7 +17,6 @@ Usage: python bench/bench_compare.py [--sizes 10,100] [--runs 3] [--large-runs 1
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -26,7 +25,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 # pylint: disable=wrong-import-position
-from bench_rollout import OUT, per_tenant, save, table  # noqa: E402
+from bench_rollout import OUT, cell, children_cpu_s, per_tenant, save, table  # noqa: E402
 from harness import KEY_DESCRIPTION, REPO, Lab, integration_objects, profile, sync_tree  # noqa: E402
 
 TOOLS = ("collection", "uri", "floor")
@@ -38,7 +37,7 @@ LEVELS = ("addLevel", "editLevel", "deleteLevel", "inquireLevel")
 def run_tool(lab, tool, forks, task_profile):
     """Run one tool over all tenants; returns (wall seconds, CPU seconds of it and its children)."""
     env = {"CW_TASK_PROFILE": task_profile, "ANSIBLE_CALLBACKS_ENABLED": "cw_json_record,cw_task_profile"}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before = children_cpu_s()
     started = time.monotonic()
     if tool == "floor":
         done = subprocess.run([sys.executable, FLOOR, lab.inventory, lab.password_file, "--workers", str(forks)],
@@ -49,10 +48,9 @@ def run_tool(lab, tool, forks, task_profile):
         run = lab.playbook("onboard" if tool == "collection" else URI_PLAYBOOK, "--forks", str(forks), *extra, env=env)
         failed, output = run.returncode, str(run)
     wall = time.monotonic() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if failed:
         raise SystemExit("bench: %s failed\n%s" % (tool, output[-6000:]))
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, children_cpu_s() - before
 
 
 def end_state(lab, company, wanted):
@@ -97,10 +95,6 @@ def check_same_end_state(states):
             if state != reference[company] or not state["vaulted_key_authenticates"] or state["keys"] != [KEY_DESCRIPTION]:
                 raise SystemExit("bench: %s left %s different from the collection:\n%s\n%s" % (
                     tool, company, json.dumps(state, indent=1), json.dumps(reference[company], indent=1)))
-
-
-def cell(values, digits=2):
-    return "%s / %s" % (round(min(values), digits), round(statistics.median(values), digits))
 
 
 def profile_table(path):

@@ -17,6 +17,7 @@ import argparse
 import json
 import math
 import os
+import resource
 import statistics
 import sys
 
@@ -48,6 +49,17 @@ def measured_run(lab, companies, *extra):
     changed = sum(v.get("changed", 0) for v in run.recap.values())
     return dict(wall_s=round(run.wall, 2), module_tasks=run.module_tasks(), changed=changed, failed=failed,
                 **{k: round(v, 2) for k, v in per_tenant(stats, companies).items()}), stats
+
+
+def children_cpu_s():
+    """User + system CPU seconds of every child process waited for so far (ansible-playbook and its workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cell(values, digits=2):
+    """min / median of a figure's runs."""
+    return "%s / %s" % (round(min(values), digits), round(statistics.median(values), digits))
 
 
 def table(title, header, rows):

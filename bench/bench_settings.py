@@ -14,14 +14,13 @@ Usage: python bench/bench_settings.py [--tenants 100] [--runs 2] [--latency-ms 0
 import argparse
 import os
 import re
-import resource
 import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 # pylint: disable=wrong-import-position
-from bench_rollout import OUT, per_tenant, save, table  # noqa: E402
+from bench_rollout import OUT, cell, children_cpu_s, per_tenant, save, table  # noqa: E402
 from harness import Lab, sync_tree  # noqa: E402
 
 # (label, extra ansible-playbook arguments, environment): each is what a user would set, nothing else changes
@@ -40,20 +39,15 @@ SUMMARY = re.compile(r"(\d+) tenant\(s\), (\d+) integration run\(s\): (\d+) unch
 def converged_run(lab, companies, arguments, environment):
     """One re-run: wall s, controller CPU s per tenant, requests per tenant and the run summary's counts."""
     lab.reset_stats()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before = children_cpu_s()
     run = lab.playbook("onboard", *arguments, env=environment)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = children_cpu_s() - before
     if run.returncode:
         raise SystemExit("bench: onboard failed\n%s" % run)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     summary = SUMMARY.search(run.output)
     changed = sum(v.get("changed", 0) for v in run.recap.values())
     return dict(wall_s=run.wall, cpu_per_tenant_s=cpu / len(companies), changed=changed,
                 unchanged_in_summary=int(summary.group(3)) if summary else None, **per_tenant(lab.stats(), companies))
-
-
-def cell(values, digits=2):
-    return "%s / %s" % (round(min(values), digits), round(statistics.median(values), digits))
 
 
 def summarised(row):
